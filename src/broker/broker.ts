@@ -1,0 +1,59 @@
+/**
+ * The broker's state and services, shared by every handler: configuration, the log manager,
+ * producer ids and the long-poll waiters. Single node: this broker (config.nodeId) leads every
+ * partition at leader epoch 0.
+ */
+import type { Logger } from 'pino';
+import { LogManager, type TopicInfo } from '../../storage/log-manager.js';
+import type { BrokerConfig } from '../config.js';
+import { ProducerIds } from '../coordinator/producer-ids.js';
+import { FetchWaiters } from './fetch-waiters.js';
+
+export const LEADER_EPOCH = 0;
+
+export class Broker {
+  readonly logs: LogManager;
+  readonly producerIds: ProducerIds;
+  readonly waiters = new FetchWaiters();
+  /** Set once the listener is bound (port 0 picks a free one). */
+  advertisedPort: number;
+
+  constructor(readonly config: BrokerConfig, readonly log: Logger) {
+    this.logs = LogManager.open({
+      dataDir: config.dataDir,
+      defaults: {
+        segmentBytes: config.segmentBytes,
+        segmentMs: config.segmentMs,
+        indexIntervalBytes: config.indexIntervalBytes,
+      },
+    });
+    this.producerIds = new ProducerIds(config.dataDir);
+    this.advertisedPort = config.port;
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId;
+  }
+
+  /** Creates a topic with `partitions` (or num.partitions when -1); configs already validated. */
+  createTopic(name: string, partitions: number, configs: Record<string, string> = {}): TopicInfo {
+    const count = partitions === -1 ? this.config.numPartitions : partitions;
+    const topic = this.logs.createTopic(name, count, configs);
+    this.log.info({ topic: name, partitions: count }, 'topic created');
+    return topic;
+  }
+
+  deleteTopic(name: string): boolean {
+    const deleted = this.logs.deleteTopic(name);
+    if (deleted) {
+      this.log.info({ topic: name }, 'topic deleted');
+      this.waiters.wakeAll();
+    }
+    return deleted;
+  }
+
+  close(): void {
+    this.waiters.wakeAll();
+    this.logs.close();
+  }
+}

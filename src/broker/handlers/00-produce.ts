@@ -1,0 +1,84 @@
+/**
+ * Produce (key 0), versions 0-8 advertised; 3-8 implemented (v0-2 carry the old message formats and
+ * are refused per partition with UNSUPPORTED_VERSION, as Kafka 4 does, but stay advertised because
+ * librdkafka before 2.11.1 only enables compression when Produce v0 is in range).
+ *
+ * Record batches are appended as they came (compressed ones untouched): the log checks magic,
+ * sizes and CRC, applies idempotent-producer rules (a duplicate of one of the last 5 batches is
+ * answered with its original offset), and assigns offsets in place. Errors are per partition.
+ * acks must be 0, 1 or -1; with acks=0 nothing is answered. Long-polling fetches on a partition
+ * are woken after each append. A batch larger than max.message.bytes is MESSAGE_TOO_LARGE.
+ * Not here: transactions (the transactional id is ignored), LogAppendTime, quotas.
+ */
+import { ErrorCode, type ProduceRequest, type ProduceResponse } from '../../../protocol/index.js';
+import { FetchWaiters } from '../fetch-waiters.js';
+import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.js';
+import { kafkaCodeOf } from '../storage-errors.js';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../topic-configs.js';
+
+type PartitionResponse = ProduceResponse.PartitionProduceResponse;
+
+export const produce = defineHandler<ProduceRequest, ProduceResponse>({
+  apiKey: 0,
+  name: 'Produce',
+  versions: { min: 0, max: 8 },
+  handle(request, ctx) {
+    const responses = request.topicData.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitionData.map((p) => appendPartition(ctx, request.acks, topic.name, p.index, p.records)),
+    }));
+    if (request.acks === 0) return NO_RESPONSE;
+    return { responses, throttleTimeMs: 0 };
+  },
+  errorResponse: (request, errorCode) => ({
+    responses: request.topicData.map((t) => ({
+      name: t.name,
+      partitionResponses: t.partitionData.map((p) => failure(p.index, errorCode)),
+    })),
+  }),
+});
+
+function appendPartition(ctx: RequestContext, acks: number, topicName: string, index: number, records: Buffer | null): PartitionResponse {
+  if (ctx.apiVersion < 3) return failure(index, ErrorCode.UNSUPPORTED_VERSION);
+  if (acks !== 0 && acks !== 1 && acks !== -1) return failure(index, ErrorCode.INVALID_REQUIRED_ACKS);
+  const { broker } = ctx;
+  const topic = broker.logs.getTopic(topicName);
+  const log = topic ? broker.logs.partition(topicName, index) : undefined;
+  if (!topic || !log) return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (!records || records.length === 0) return failure(index, ErrorCode.CORRUPT_MESSAGE);
+  const maxBatch = Number(topic.configs['max.message.bytes'] ?? DEFAULT_MAX_MESSAGE_BYTES);
+  if (largestBatch(records) > maxBatch) return failure(index, ErrorCode.MESSAGE_TOO_LARGE);
+  try {
+    const result = log.append(records);
+    if (!result.duplicate) broker.waiters.notify(FetchWaiters.key(topicName, index));
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset: result.baseOffset,
+      logAppendTimeMs: result.logAppendTime,
+      logStartOffset: result.logStartOffset,
+      recordErrors: [],
+      errorMessage: null,
+    };
+  } catch (err) {
+    const code = kafkaCodeOf(err);
+    if (code === undefined) throw err;
+    return failure(index, code, (err as Error).message);
+  }
+}
+
+/** Size of the largest batch, walking only the 4-byte length fields (offset 8 of each batch). */
+function largestBatch(records: Buffer): number {
+  let largest = 0;
+  for (let pos = 0; pos + 12 <= records.length;) {
+    const size = 12 + records.readInt32BE(pos + 8);
+    if (size <= 12) return records.length;
+    largest = Math.max(largest, size);
+    pos += size;
+  }
+  return largest;
+}
+
+function failure(index: number, errorCode: number, errorMessage: string | null = null): PartitionResponse {
+  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [], errorMessage };
+}

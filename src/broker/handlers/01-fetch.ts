@@ -1,0 +1,105 @@
+/**
+ * Fetch (key 1), versions 4-12 (13+ address topics by id only).
+ *
+ * Reads each requested partition from its fetch offset: at most partition_max_bytes per partition
+ * and max_bytes in all, stopping at batch boundaries, except that the first partition with data
+ * returns at least one whole batch even when it is larger (KIP-74). Record data is returned as
+ * slices of the log (zero-copy from sealed segments), never decoded.
+ * Long poll: when fewer than min_bytes are available and max_wait_ms > 0, the request waits until
+ * an append to one of its partitions brings enough data, or max_wait_ms passes.
+ * Single node, no transactions: high watermark = last stable offset = log end offset; the aborted
+ * transactions list is empty for read_committed (null otherwise, as Kafka). Fetch sessions
+ * (KIP-227) are not kept: every response carries session id 0, which tells the client to send full
+ * fetches; a request naming a session id gets FETCH_SESSION_ID_NOT_FOUND.
+ */
+import { ErrorCode, type FetchRequest, type FetchResponse } from '../../../protocol/index.js';
+import { LEADER_EPOCH } from '../broker.js';
+import { FetchWaiters } from '../fetch-waiters.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+
+type PartitionData = FetchResponse.PartitionData;
+const READ_COMMITTED = 1;
+
+export const fetch = defineHandler<FetchRequest, FetchResponse>({
+  apiKey: 1,
+  name: 'Fetch',
+  versions: { min: 4, max: 12 },
+  handle(request, ctx) {
+    if (request.sessionId !== 0) {
+      return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+    }
+    const first = readAll(request, ctx);
+    if (first.bytes >= request.minBytes || request.maxWaitMs <= 0 || first.hasError) return first.response;
+    return longPoll(request, ctx);
+  },
+  errorResponse: (_request, errorCode) => ({ throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] }),
+});
+
+async function longPoll(request: FetchRequest, ctx: RequestContext): Promise<FetchResponse> {
+  const keys = request.topics.flatMap((t) => t.partitions.map((p) => FetchWaiters.key(t.topic, p.partition)));
+  const deadline = Date.now() + request.maxWaitMs;
+  for (;;) {
+    const remaining = deadline - Date.now();
+    const woken = remaining > 0 && (await ctx.broker.waiters.wait(keys, remaining));
+    const result = readAll(request, ctx);
+    if (!woken || result.bytes >= request.minBytes || result.hasError || Date.now() >= deadline) {
+      return result.response;
+    }
+  }
+}
+
+function readAll(request: FetchRequest, ctx: RequestContext): { response: FetchResponse; bytes: number; hasError: boolean } {
+  let budget = request.maxBytes;
+  let bytes = 0;
+  let hasError = false;
+  const readCommitted = request.isolationLevel === READ_COMMITTED;
+  const responses = request.topics.map((topic) => ({
+    topic: topic.topic,
+    partitions: topic.partitions.map((p) => {
+      const data = readPartition(ctx, topic.topic, p, Math.min(p.partitionMaxBytes, budget), bytes === 0, readCommitted);
+      if (data.errorCode !== ErrorCode.NONE) hasError = true;
+      const size = data.size;
+      bytes += size;
+      budget = Math.max(0, budget - size);
+      return data.partition;
+    }),
+  }));
+  return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError };
+}
+
+function readPartition(
+  ctx: RequestContext,
+  topic: string,
+  request: FetchRequest.FetchPartition,
+  maxBytes: number,
+  minOneBatch: boolean,
+  readCommitted: boolean,
+): { partition: PartitionData; size: number; errorCode: number } {
+  const index = request.partition;
+  const log = ctx.broker.logs.partition(topic, index);
+  if (!log) return failed(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  if (request.currentLeaderEpoch > LEADER_EPOCH) return failed(index, ErrorCode.UNKNOWN_LEADER_EPOCH);
+  const endOffset = log.logEndOffset;
+  const startOffset = log.logStartOffset;
+  const common = {
+    partitionIndex: index,
+    highWatermark: endOffset,
+    lastStableOffset: endOffset,
+    logStartOffset: startOffset,
+    abortedTransactions: readCommitted ? [] : null,
+    preferredReadReplica: -1,
+  };
+  const read = log.read(request.fetchOffset, maxBytes, minOneBatch);
+  if ('outOfRange' in read) {
+    return { partition: { ...common, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null }, size: 0, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+  }
+  return { partition: { ...common, errorCode: ErrorCode.NONE, records: read.chunks }, size: read.bytes, errorCode: ErrorCode.NONE };
+}
+
+function failed(index: number, errorCode: number): { partition: PartitionData; size: number; errorCode: number } {
+  return {
+    partition: { partitionIndex: index, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: null },
+    size: 0,
+    errorCode,
+  };
+}

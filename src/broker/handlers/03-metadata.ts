@@ -1,0 +1,68 @@
+/**
+ * Metadata (key 3), versions 0-9 (10+ carry topic ids and stay off until ids work end to end).
+ * One broker (this one) leads every partition at leader epoch 0 with itself as the only replica.
+ * Topics: v0's empty list and v1+'s null mean "all topics". An unknown topic is auto-created when
+ * the broker allows it (default on) and the request does too (allow_auto_topic_creation, v4+);
+ * Kafka answers LEADER_NOT_AVAILABLE for a topic it just created, Brooklet answers it ready.
+ * An illegal name is INVALID_TOPIC_EXCEPTION; an unknown one UNKNOWN_TOPIC_OR_PARTITION.
+ */
+import { ErrorCode, type MetadataRequest, type MetadataResponse } from '../../../protocol/index.js';
+import type { TopicInfo } from '../../../storage/log-manager.js';
+import { LEADER_EPOCH, type Broker } from '../broker.js';
+import { defineHandler } from '../handler.js';
+import { topicNameProblem } from '../topic-names.js';
+
+type TopicResponse = MetadataResponse.MetadataResponseTopic;
+
+export const metadata = defineHandler<MetadataRequest, MetadataResponse>({
+  apiKey: 3,
+  name: 'Metadata',
+  versions: { min: 0, max: 9 },
+  handle(request, ctx) {
+    const { broker } = ctx;
+    const wantsAll = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
+    const topics: TopicResponse[] = wantsAll
+      ? broker.logs.listTopics().map((t) => describeTopic(broker, t))
+      : request.topics!.map((t) => lookup(broker, t.name ?? '', request.allowAutoTopicCreation));
+    return {
+      throttleTimeMs: 0,
+      brokers: [{ nodeId: broker.nodeId, host: broker.config.advertisedHost, port: broker.advertisedPort, rack: null }],
+      clusterId: broker.logs.clusterId,
+      controllerId: broker.nodeId,
+      topics,
+    };
+  },
+  errorResponse: (request, errorCode) => ({
+    topics: (request.topics ?? []).map((t) => ({ name: t.name ?? '', errorCode, partitions: [] })),
+  }),
+});
+
+function lookup(broker: Broker, name: string, allowAutoCreate: boolean): TopicResponse {
+  const existing = broker.logs.getTopic(name);
+  if (existing) return describeTopic(broker, existing);
+  const problem = topicNameProblem(name);
+  if (problem) return { name, errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, isInternal: false, partitions: [] };
+  if (!broker.config.autoCreateTopics || !allowAutoCreate) {
+    return { name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, isInternal: false, partitions: [] };
+  }
+  return describeTopic(broker, broker.createTopic(name, -1));
+}
+
+function describeTopic(broker: Broker, topic: TopicInfo): TopicResponse {
+  const node = broker.nodeId;
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    topicId: topic.topicId,
+    isInternal: false,
+    partitions: Array.from({ length: topic.partitions }, (_, index) => ({
+      errorCode: ErrorCode.NONE,
+      partitionIndex: index,
+      leaderId: node,
+      leaderEpoch: LEADER_EPOCH,
+      replicaNodes: [node],
+      isrNodes: [node],
+      offlineReplicas: [],
+    })),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * From a request frame to a response frame: header, route, version check, body decode, handler,
+ * encode. Failures follow the three tiers of the design:
+ *  1. a malformed frame, an unknown API key, or an unsupported version of any API but ApiVersions
+ *     closes the connection (CloseConnection, one log line);
+ *  2. an unsupported ApiVersions version gets error 35 in the v0 body with the supported list
+ *     (KIP-511), so clients can step down;
+ *  3. an unexpected exception in a handler becomes UNKNOWN_SERVER_ERROR for that request (through
+ *     the handler's errorResponse; a handler without one closes the connection instead), logged
+ *     with its stack; it never reaches the event loop.
+ */
+import {
+  ErrorCode,
+  ProtocolDecodeError,
+  decodeRequestBody,
+  decodeRequestHeader,
+  encodeResponseFrame,
+  type RequestHeader,
+} from '../../protocol/index.js';
+import { CloseConnection, type ConnectionInfo, type ProcessResult, type RequestProcessor } from '../server/connection.js';
+import type { Broker } from './broker.js';
+import { ROUTES, supportedApiVersions } from './dispatch.js';
+import { NO_RESPONSE, type ApiHandler, type RequestContext } from './handler.js';
+
+const API_VERSIONS_KEY = 18;
+
+export class BrokerRequestProcessor implements RequestProcessor {
+  constructor(private readonly broker: Broker) {}
+
+  process(frame: Buffer, conn: ConnectionInfo): ProcessResult | Promise<ProcessResult> {
+    let header: RequestHeader;
+    let bodyOffset: number;
+    try {
+      ({ header, bodyOffset } = decodeRequestHeader(frame));
+    } catch (err) {
+      throw new CloseConnection(`malformed request header: ${(err as Error).message}`);
+    }
+    const handler = ROUTES.get(header.apiKey);
+    if (!handler) throw new CloseConnection(`unknown API key ${header.apiKey} (client ${header.clientId})`);
+    const version = header.apiVersion;
+    if (version < handler.versions.min || version > handler.versions.max) {
+      if (header.apiKey === API_VERSIONS_KEY) return this.unsupportedApiVersions(header);
+      throw new CloseConnection(
+        `unsupported version ${version} of ${handler.name} (supported ${handler.versions.min}-${handler.versions.max}, client ${header.clientId})`,
+      );
+    }
+    let request: unknown;
+    try {
+      request = decodeRequestBody(header.apiKey, version, frame, bodyOffset);
+    } catch (err) {
+      if (err instanceof ProtocolDecodeError) {
+        throw new CloseConnection(`malformed ${handler.name} v${version} request: ${err.message}`);
+      }
+      throw err;
+    }
+    const ctx: RequestContext = { broker: this.broker, header, apiVersion: version, conn };
+    let result;
+    try {
+      result = handler.handle(request, ctx);
+    } catch (err) {
+      return this.failed(handler, request, ctx, err);
+    }
+    if (result === NO_RESPONSE) return null;
+    if (result instanceof Promise) {
+      return result.then(
+        (response) => this.encode(handler, ctx, response),
+        (err) => this.failed(handler, request, ctx, err),
+      );
+    }
+    return this.encode(handler, ctx, result);
+  }
+
+  private encode(handler: ApiHandler, ctx: RequestContext, response: unknown): Buffer[] {
+    try {
+      return encodeResponseFrame(handler.apiKey, ctx.apiVersion, ctx.header.correlationId, response as object);
+    } catch (err) {
+      this.broker.log.error({ err, api: handler.name, version: ctx.apiVersion }, 'could not encode response');
+      throw new CloseConnection(`could not encode ${handler.name} response`);
+    }
+  }
+
+  private failed(handler: ApiHandler, request: unknown, ctx: RequestContext, err: unknown): Buffer[] {
+    this.broker.log.error({ err, api: handler.name, version: ctx.apiVersion, client: ctx.header.clientId },
+      'handler failed; answering UNKNOWN_SERVER_ERROR');
+    if (!handler.errorResponse) throw new CloseConnection(`${handler.name} failed: ${(err as Error)?.message}`);
+    return this.encode(handler, ctx, handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx));
+  }
+
+  /** KIP-511: an ApiVersions version we do not know is answered in the v0 body, never dropped. */
+  private unsupportedApiVersions(header: RequestHeader): Buffer[] {
+    return encodeResponseFrame(API_VERSIONS_KEY, 0, header.correlationId, {
+      errorCode: ErrorCode.UNSUPPORTED_VERSION,
+      apiKeys: supportedApiVersions(),
+    });
+  }
+}

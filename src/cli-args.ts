@@ -1,0 +1,79 @@
+/** Turns argv and BROOKLET_* environment variables into a partial BrokerConfig (flags win over env). */
+import { parseArgs } from 'node:util';
+import { ConfigError, type BrokerConfig } from './config.js';
+
+export const HELP = `Usage: brooklet [options]
+
+A single-node Kafka-protocol broker. Point any Kafka client's bootstrap address at it.
+
+Options (each also settable as an environment variable):
+  --host H                  listen address            BROOKLET_HOST              (default 127.0.0.1)
+  --port P                  listen port               BROOKLET_PORT              (default 9092)
+  --data-dir D              log directory             BROOKLET_DATA_DIR          (default ./data)
+  --advertised-host A       host given to clients     BROOKLET_ADVERTISED_HOST   (default: the listen host)
+  --no-auto-create-topics   do not create topics on first Metadata request
+                                                      BROOKLET_AUTO_CREATE_TOPICS=false
+  --num-partitions N        partitions of auto-created topics
+                                                      BROOKLET_NUM_PARTITIONS    (default 1)
+  --segment-bytes N         default segment.bytes     BROOKLET_SEGMENT_BYTES     (default 1073741824)
+  --log-level L             trace|debug|info|warn|error|silent
+                                                      BROOKLET_LOG_LEVEL         (default info)
+  -h, --help                show this help
+`;
+
+export type CliResult = { help: true } | { help: false; config: Partial<BrokerConfig> };
+
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'advertised-host': { type: 'string' },
+        'no-auto-create-topics': { type: 'boolean' },
+        'auto-create-topics': { type: 'boolean' },
+        'num-partitions': { type: 'string' },
+        'segment-bytes': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) return { help: true };
+
+  const config: Partial<BrokerConfig> = {
+    host: v.host ?? env.BROOKLET_HOST,
+    port: integer('port', v.port ?? env.BROOKLET_PORT),
+    dataDir: v['data-dir'] ?? env.BROOKLET_DATA_DIR,
+    advertisedHost: v['advertised-host'] ?? env.BROOKLET_ADVERTISED_HOST,
+    numPartitions: integer('num-partitions', v['num-partitions'] ?? env.BROOKLET_NUM_PARTITIONS),
+    segmentBytes: integer('segment-bytes', v['segment-bytes'] ?? env.BROOKLET_SEGMENT_BYTES),
+    logLevel: v['log-level'] ?? env.BROOKLET_LOG_LEVEL,
+  };
+  if (v['no-auto-create-topics']) config.autoCreateTopics = false;
+  else if (v['auto-create-topics']) config.autoCreateTopics = true;
+  else if (env.BROOKLET_AUTO_CREATE_TOPICS !== undefined) {
+    config.autoCreateTopics = boolean('BROOKLET_AUTO_CREATE_TOPICS', env.BROOKLET_AUTO_CREATE_TOPICS);
+  }
+  return { help: false, config };
+}
+
+function integer(name: string, text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!/^-?\d+$/.test(text.trim())) throw new ConfigError(`--${name} must be an integer, got "${text}"`);
+  return Number(text);
+}
+
+function boolean(name: string, text: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off)$/i.test(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${text}"`);
+}

@@ -1,0 +1,68 @@
+/**
+ * Broker configuration: defaults that work with no configuration at all (127.0.0.1:9092, ./data),
+ * overridden by BROOKLET_* environment variables, overridden by command-line flags.
+ */
+export interface BrokerConfig {
+  host: string;
+  port: number;
+  /** Host written into Metadata responses; defaults to `host` (or 127.0.0.1 when listening on all interfaces). */
+  advertisedHost: string;
+  dataDir: string;
+  autoCreateTopics: boolean;
+  /** num.partitions for auto-created topics and CreateTopics with -1. */
+  numPartitions: number;
+  /** socket.request.max.bytes: a frame declaring more than this closes the connection before allocating. */
+  maxRequestBytes: number;
+  /** Unsent output above this pauses reading from that connection until it drains. */
+  maxQueuedOutputBytes: number;
+  /** connections.max.idle.ms */
+  connectionsMaxIdleMs: number;
+  /** Defaults for topics that do not set their own segment.bytes / segment.ms / index.interval.bytes. */
+  segmentBytes: number;
+  segmentMs: number;
+  indexIntervalBytes: number;
+  logLevel: string;
+  nodeId: number;
+}
+
+export const DEFAULTS: BrokerConfig = {
+  host: '127.0.0.1',
+  port: 9092,
+  advertisedHost: '',
+  dataDir: './data',
+  autoCreateTopics: true,
+  numPartitions: 1,
+  maxRequestBytes: 100 * 1024 * 1024,
+  maxQueuedOutputBytes: 64 * 1024 * 1024,
+  connectionsMaxIdleMs: 10 * 60 * 1000,
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 60 * 60 * 1000,
+  indexIntervalBytes: 4096,
+  logLevel: 'info',
+  nodeId: 1,
+};
+
+export class ConfigError extends Error {}
+
+/** Fills the derived defaults (advertised host) and checks ranges; throws ConfigError with a one-line message. */
+export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
+  const config: BrokerConfig = { ...DEFAULTS, ...stripUndefined(partial) };
+  if (!config.advertisedHost) {
+    config.advertisedHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  }
+  checkInteger('port', config.port, 0, 65535);
+  checkInteger('num-partitions', config.numPartitions, 1, 100_000);
+  checkInteger('max-request-bytes', config.maxRequestBytes, 1024, 2 ** 31 - 1);
+  checkInteger('segment-bytes', config.segmentBytes, 14, 2 ** 31 - 1);
+  return config;
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,163 @@
+/**
+ * One client connection: framing, an ordered request pipeline, and backpressure both ways.
+ *
+ * - Requests are processed one at a time and answered in order, like Kafka, which mutes a
+ *   connection until its response is sent. Pipelined frames are read and queued meanwhile; a
+ *   long-polling Fetch holds the requests behind it on the same connection.
+ * - A request that gets no response (Produce with acks=0) simply lets the next one proceed.
+ * - Reading stops while unsent output exceeds a cap or too many frames wait, and resumes on drain,
+ *   so a peer that never reads cannot make the broker buffer without bound.
+ * - Idle connections (connections.max.idle.ms) are closed.
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { FrameReader } from './frame-reader.js';
+
+/** Thrown by a processor to close the connection (malformed frame, unknown API, bad version). */
+export class CloseConnection extends Error {}
+
+export type ProcessResult = Buffer[] | null;
+
+export interface ConnectionInfo {
+  readonly id: number;
+  readonly remote: string;
+}
+
+export interface RequestProcessor {
+  process(frame: Buffer, conn: ConnectionInfo): ProcessResult | Promise<ProcessResult>;
+}
+
+export interface ConnectionLimits {
+  maxRequestBytes: number;
+  maxQueuedOutputBytes: number;
+  maxQueuedRequestBytes: number;
+  idleMs: number;
+}
+
+export class Connection implements ConnectionInfo {
+  readonly remote: string;
+  private readonly frames: FrameReader;
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private busy = false;
+  private closing = false;
+  private closed = false;
+  private readonly whenClosed: Promise<void>;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly processor: RequestProcessor,
+    private readonly limits: ConnectionLimits,
+    private readonly log: Logger,
+  ) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.frames = new FrameReader(limits.maxRequestBytes);
+    socket.setNoDelay(true);
+    socket.setTimeout(limits.idleMs);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.pump());
+    socket.on('timeout', () => this.fail('idle for longer than connections.max.idle.ms'));
+    socket.on('error', (err) => this.log.debug({ conn: this.remote, err: err.message }, 'socket error'));
+    this.whenClosed = new Promise((resolve) => socket.once('close', () => {
+      this.closed = true;
+      resolve();
+    }));
+  }
+
+  /** Stops reading, answers what was already received, then closes. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.closing = true;
+    this.socket.pause();
+    this.maybeFinishClosing();
+    const timer = setTimeout(() => this.socket.destroy(), graceMs);
+    timer.unref();
+    await this.whenClosed;
+    clearTimeout(timer);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    let frames: Buffer[];
+    try {
+      frames = this.frames.push(chunk);
+    } catch (err) {
+      this.fail((err as Error).message);
+      return;
+    }
+    for (const frame of frames) {
+      this.queue.push(frame);
+      this.queuedBytes += frame.length;
+    }
+    this.pump();
+  }
+
+  /** Processes queued requests in order until one is asynchronous or output backs up. */
+  private pump(): void {
+    while (!this.busy && !this.closed && this.queue.length > 0 && !this.outputBlocked()) {
+      const frame = this.queue.shift()!;
+      this.queuedBytes -= frame.length;
+      let result: ProcessResult | Promise<ProcessResult>;
+      try {
+        result = this.processor.process(frame, this);
+      } catch (err) {
+        this.onProcessError(err);
+        return;
+      }
+      if (result instanceof Promise) {
+        this.busy = true;
+        result.then(
+          (response) => {
+            this.busy = false;
+            this.send(response);
+            this.pump();
+          },
+          (err) => {
+            this.busy = false;
+            this.onProcessError(err);
+          },
+        );
+        break;
+      }
+      this.send(result);
+    }
+    this.applyReadBackpressure();
+    this.maybeFinishClosing();
+  }
+
+  private send(chunks: ProcessResult): void {
+    if (!chunks || this.closed) return;
+    this.socket.cork();
+    for (const chunk of chunks) this.socket.write(chunk);
+    this.socket.uncork();
+  }
+
+  private outputBlocked(): boolean {
+    return this.socket.writableLength > this.limits.maxQueuedOutputBytes;
+  }
+
+  private applyReadBackpressure(): void {
+    if (this.closing || this.closed) return;
+    const tooMuch = this.outputBlocked() || this.queuedBytes > this.limits.maxQueuedRequestBytes;
+    if (tooMuch && !this.socket.isPaused()) this.socket.pause();
+    else if (!tooMuch && this.socket.isPaused()) this.socket.resume();
+  }
+
+  private maybeFinishClosing(): void {
+    if (this.closing && !this.busy && this.queue.length === 0 && !this.closed) this.socket.end();
+  }
+
+  private onProcessError(err: unknown): void {
+    if (err instanceof CloseConnection) this.fail(err.message);
+    else {
+      this.log.error({ conn: this.remote, err }, 'request processing failed; closing connection');
+      this.socket.destroy();
+    }
+  }
+
+  private fail(reason: string): void {
+    if (this.closed) return;
+    this.log.warn({ conn: this.remote }, `closing connection: ${reason}`);
+    this.socket.destroy();
+  }
+}
