@@ -1,0 +1,157 @@
+"""Compatibility peer over librdkafka, through Confluent's Python client (confluent-kafka).
+
+  produce --bootstrap B --topic T --codec none|gzip|snappy|lz4|zstd --count N --partitions P
+      Idempotent producer (enable.idempotence=true, hence acks=all), records shaped by the plan
+      below. Prints one JSON line per acknowledged record; exits 1 if any delivery failed.
+  consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]
+      assign() every partition at offset 0 (no group join, no commits), CRC checks on, poll
+      until N records arrive. Prints one JSON line per record; exits 2 on timeout.
+
+Record i (the same rule as RecordPlan.java and test/compat/record-plan.ts):
+  partition  i % partitions
+  key        None when i % 5 == 4, else "key-<i>"
+  value      None when i % 13 == 12, else "value-<i>-" + "brooklet " * ((i % 7) * 8)
+  headers    i % 3 == 0: none; i % 3 == 1: [idx=<i>]; i % 3 == 2: [idx=<i>, codec=<codec>, idx=dup];
+             and when i % 6 == 5 also [nullable=None]
+  timestamp  base + 3 * i, base being the producer's start time in ms
+Diagnostics go to stderr; stdout carries only JSON lines.
+"""
+import argparse
+import json
+import sys
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+
+
+def plan_key(i):
+    return None if i % 5 == 4 else f"key-{i}"
+
+
+def plan_value(i):
+    return None if i % 13 == 12 else f"value-{i}-" + "brooklet " * ((i % 7) * 8)
+
+
+def plan_headers(i, codec):
+    headers = []
+    if i % 3 == 1:
+        headers.append(("idx", str(i)))
+    elif i % 3 == 2:
+        headers += [("idx", str(i)), ("codec", codec), ("idx", "dup")]
+    if i % 6 == 5:
+        headers.append(("nullable", None))
+    return headers
+
+
+def text(b):
+    return None if b is None else b.decode("utf-8")
+
+
+def line(partition, offset, key, value, headers, timestamp):
+    return json.dumps({"partition": partition, "offset": offset, "key": key, "value": value,
+                       "headers": [[k, v] for k, v in headers], "timestamp": timestamp})
+
+
+def encode(s):
+    return None if s is None else s.encode("utf-8")
+
+
+def produce(args):
+    producer = Producer({
+        "bootstrap.servers": args.bootstrap,
+        "enable.idempotence": True,
+        "acks": "all",
+        "compression.type": args.codec,
+        # A short linger so several records share a batch: that is what exercises compression.
+        "linger.ms": 20,
+        "message.timeout.ms": 30000,
+        "request.timeout.ms": 10000,
+    })
+    failures = 0
+    base = int(time.time() * 1000)
+
+    def report(i, key, value, headers):
+        def on_delivery(err, msg):
+            nonlocal failures
+            if err is not None:
+                failures += 1
+                print(f"delivery of record {i} failed: {err}", file=sys.stderr)
+                return
+            print(line(msg.partition(), msg.offset(), key, value, headers, msg.timestamp()[1]))
+        return on_delivery
+
+    for i in range(args.count):
+        key, value, headers = plan_key(i), plan_value(i), plan_headers(i, args.codec)
+        while True:
+            try:
+                producer.produce(args.topic, value=encode(value), key=encode(key),
+                                 partition=i % args.partitions, timestamp=base + 3 * i,
+                                 headers=[(k, encode(v)) for k, v in headers],
+                                 on_delivery=report(i, key, value, headers))
+                break
+            except BufferError:
+                producer.poll(0.1)
+        producer.poll(0)
+    remaining = producer.flush(40)
+    if remaining:
+        print(f"{remaining} records still undelivered at exit", file=sys.stderr)
+    return 0 if failures == 0 and remaining == 0 else 1
+
+
+def consume(args):
+    consumer = Consumer({
+        "bootstrap.servers": args.bootstrap,
+        # librdkafka insists on a group id; with assign() and no commits it is never joined.
+        "group.id": f"brooklet-compat-{int(time.time() * 1000)}",
+        "enable.auto.commit": False,
+        "enable.auto.offset.store": False,
+        "check.crcs": True,
+    })
+    consumer.assign([TopicPartition(args.topic, p, 0) for p in range(args.partitions)])
+    seen = 0
+    deadline = time.monotonic() + args.timeout_ms / 1000
+    try:
+        while seen < args.count and time.monotonic() < deadline:
+            msg = consumer.poll(0.2)
+            if msg is None:
+                continue
+            if msg.error() is not None:
+                print(f"consume error: {msg.error()}", file=sys.stderr)
+                if msg.error().fatal():
+                    raise KafkaException(msg.error())
+                continue
+            headers = [(k, text(v)) for k, v in (msg.headers() or [])]
+            print(line(msg.partition(), msg.offset(), text(msg.key()), text(msg.value()),
+                       headers, msg.timestamp()[1]))
+            seen += 1
+    finally:
+        consumer.close()
+    if seen < args.count:
+        print(f"timed out after {args.timeout_ms} ms with {seen} of {args.count} records",
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name in ("produce", "consume"):
+        sub = commands.add_parser(name)
+        sub.add_argument("--bootstrap", required=True)
+        sub.add_argument("--topic", required=True)
+        sub.add_argument("--count", type=int, required=True)
+        sub.add_argument("--partitions", type=int, required=True)
+        if name == "produce":
+            sub.add_argument("--codec", required=True,
+                             choices=["none", "gzip", "snappy", "lz4", "zstd"])
+        else:
+            sub.add_argument("--timeout-ms", type=int, default=30000)
+    args = parser.parse_args()
+    code = produce(args) if args.command == "produce" else consume(args)
+    sys.stdout.flush()
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()
