@@ -90,7 +90,7 @@ function readPartition(
     preferredReadReplica: -1,
   };
   const read = log.read(request.fetchOffset, maxBytes, minOneBatch);
-  if ('outOfRange' in read) {
+  if (read.outOfRange) {
     return { partition: { ...common, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null }, size: 0, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
   }
   return { partition: { ...common, errorCode: ErrorCode.NONE, records: read.chunks }, size: read.bytes, errorCode: ErrorCode.NONE };
