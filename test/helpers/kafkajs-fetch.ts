@@ -9,6 +9,7 @@ const require = createRequire(import.meta.url);
 const Cluster = require('kafkajs/src/cluster');
 const { createLogger, LEVELS } = require('kafkajs/src/loggers');
 const LoggerConsole = require('kafkajs/src/loggers/console');
+const defaultSocketFactory = require('kafkajs/src/network/socketFactory');
 
 export interface FetchedMessage {
   offset: string;
@@ -33,7 +34,9 @@ export class KafkajsFetcher {
       clientId: 'brooklet-test-fetcher',
       logger: createLogger({ level: LEVELS.NOTHING, logCreator: LoggerConsole }),
       retry: { retries: 2 },
+      connectionTimeout: 10_000,
       offsets: new Map(),
+      socketFactory: defaultSocketFactory(),
     });
   }
 

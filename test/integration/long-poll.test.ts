@@ -15,7 +15,7 @@ describe('long-polling fetch', () => {
 
   beforeAll(async () => {
     broker = await startTestBroker();
-    kafka = new Kafka({ clientId: 'long-poll', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+    kafka = new Kafka({ clientId: 'long-poll', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'poll', numPartitions: 2 }] });

@@ -2,13 +2,16 @@
  * Durability across restarts: a clean restart keeps topics and data; kill -9 in the middle of a
  * produce stream loses no acknowledged record, and offsets stay dense.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { CLEAN_SHUTDOWN_FILE } from '../../storage/checkpoint.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTestBroker, tempDataDir } from '../helpers/broker.js';
 import { spawnCli } from '../helpers/cli-process.js';
 import { KafkajsFetcher } from '../helpers/kafkajs-fetch.js';
 
-const quiet = { logLevel: logLevel.NOTHING };
+const quiet = { logLevel: logLevel.NOTHING, connectionTimeout: 10_000 };
 
 describe('restart', () => {
   it('keeps topics, configs and data across a clean restart', async () => {
@@ -49,12 +52,13 @@ describe('restart', () => {
     const dataDir = tempDataDir();
     const args = ['--port', '0', '--data-dir', dataDir, '--segment-bytes', '65536'];
     const first = await spawnCli(args);
-    const kafka = new Kafka({ clientId: 'kill9', brokers: [first.bootstrap], ...quiet, retry: { retries: 0 } });
+    onTestFinished(() => { first.child.kill('SIGKILL'); });
+    const kafka = new Kafka({ clientId: 'kill9', brokers: [first.bootstrap], ...quiet });
     const admin = kafka.admin();
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'crash', numPartitions: 1 }] });
     await admin.disconnect();
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 100 } });
     await producer.connect();
 
     const acked: string[] = [];
@@ -79,6 +83,7 @@ describe('restart', () => {
     expect(acked.length).toBeGreaterThan(100);
 
     const second = await spawnCli(args);
+    onTestFinished(() => { second.child.kill('SIGKILL'); });
     try {
       const fetcher = new KafkajsFetcher(second.bootstrap);
       await fetcher.connect('crash');
@@ -96,8 +101,10 @@ describe('restart', () => {
   it('shuts down cleanly on SIGTERM and leaves the clean-shutdown marker', async () => {
     const dataDir = tempDataDir();
     const broker = await spawnCli(['--port', '0', '--data-dir', dataDir]);
+    onTestFinished(() => { broker.child.kill('SIGKILL'); });
     broker.child.kill('SIGTERM');
     expect(await broker.exited).toBe(0);
     expect(broker.lines.some((l) => l.includes('stopped cleanly'))).toBe(true);
+    expect(fs.existsSync(path.join(dataDir, CLEAN_SHUTDOWN_FILE))).toBe(true);
   });
 });
