@@ -80,6 +80,36 @@ describe('truncated bodies', () => {
   });
 });
 
+describe('corrupted bodies', () => {
+  it('random byte corruption only ever raises ProtocolDecodeError', () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let rejected = 0;
+    for (const key of IMPLEMENTED) {
+      const entry = MESSAGE_SPECS.get(key)!;
+      for (const spec of [entry.request, entry.response]) {
+        for (const version of new Set([spec.validVersions[0], spec.validVersions[1]])) {
+          const { encode, decode } = codec(spec);
+          const w = new Writer();
+          encode(key, version, sampleStruct(spec.fields, version, 5, 'values'), w);
+          const clean = Buffer.concat(w.finish());
+          for (let round = 0; round < 50; round++) {
+            const bytes = Buffer.from(clean);
+            for (let k = 0; k < 3; k++) bytes[Math.floor(rand() * bytes.length)] = Math.floor(rand() * 256);
+            try {
+              decode(key, version, bytes, 0);
+            } catch (err) {
+              expect(err).toBeInstanceOf(ProtocolDecodeError);
+              rejected++;
+            }
+          }
+        }
+      }
+    }
+    expect(rejected).toBeGreaterThan(100);
+  });
+});
+
 describe('defaults and versions', () => {
   it('decodes fields absent in a version to their defaults', () => {
     // Fetch v3 has no isolation level (4+), session (7+) or rack id (11+).
