@@ -60,7 +60,7 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      broker.waiters.wakeAll();
+      broker.beginShutdown();
       await listener.close();
       broker.close();
       log.info('brooklet stopped cleanly');

@@ -15,6 +15,8 @@ export class Broker {
   readonly logs: LogManager;
   readonly producerIds: ProducerIds;
   readonly waiters = new FetchWaiters();
+  /** Set when shutdown begins: long polls answer at once and no longer read the logs. */
+  stopping = false;
   /** Set once the listener is bound (port 0 picks a free one). */
   advertisedPort: number;
 
@@ -52,8 +54,14 @@ export class Broker {
     return deleted;
   }
 
-  close(): void {
+  /** Releases every long poll; call before the listener drains its connections. */
+  beginShutdown(): void {
+    this.stopping = true;
     this.waiters.wakeAll();
+  }
+
+  close(): void {
+    this.beginShutdown();
     this.logs.close();
   }
 }

@@ -30,17 +30,19 @@ export const fetch = defineHandler<FetchRequest, FetchResponse>({
     }
     const first = readAll(request, ctx);
     if (first.bytes >= request.minBytes || request.maxWaitMs <= 0 || first.hasError) return first.response;
-    return longPoll(request, ctx);
+    return longPoll(request, ctx, first.response);
   },
   errorResponse: (_request, errorCode) => ({ throttleTimeMs: 0, errorCode, sessionId: 0, responses: [] }),
 });
 
-async function longPoll(request: FetchRequest, ctx: RequestContext): Promise<FetchResponse> {
+/** Waits for appends; at shutdown answers what it already had (the logs are closing under it). */
+async function longPoll(request: FetchRequest, ctx: RequestContext, before: FetchResponse): Promise<FetchResponse> {
   const keys = request.topics.flatMap((t) => t.partitions.map((p) => FetchWaiters.key(t.topic, p.partition)));
   const deadline = Date.now() + request.maxWaitMs;
   for (;;) {
     const remaining = deadline - Date.now();
     const woken = remaining > 0 && (await ctx.broker.waiters.wait(keys, remaining));
+    if (ctx.broker.stopping) return before;
     const result = readAll(request, ctx);
     if (!woken || result.bytes >= request.minBytes || result.hasError || Date.now() >= deadline) {
       return result.response;

@@ -4,8 +4,10 @@
       Idempotent producer (enable.idempotence=true, hence acks=all), records shaped by the plan
       below. Prints one JSON line per acknowledged record; exits 1 if any delivery failed.
   consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]
-      assign() every partition at offset 0 (no group join, no commits), CRC checks on, poll
-      until N records arrive. Prints one JSON line per record; exits 2 on timeout.
+          [--start-offset K] [--max-partition-fetch-bytes BYTES]
+      assign() every partition at offset K, default 0 (no group join, no commits), CRC checks
+      on, poll until N records arrive. A small max.partition.fetch.bytes forces many fetch
+      rounds. Prints one JSON line per record; exits 2 on timeout.
 
 Record i (the same rule as RecordPlan.java and test/compat/record-plan.ts):
   partition  i % partitions
@@ -99,15 +101,19 @@ def produce(args):
 
 
 def consume(args):
-    consumer = Consumer({
+    config = {
         "bootstrap.servers": args.bootstrap,
         # librdkafka insists on a group id; with assign() and no commits it is never joined.
         "group.id": f"brooklet-compat-{int(time.time() * 1000)}",
         "enable.auto.commit": False,
         "enable.auto.offset.store": False,
         "check.crcs": True,
-    })
-    consumer.assign([TopicPartition(args.topic, p, 0) for p in range(args.partitions)])
+    }
+    if args.max_partition_fetch_bytes is not None:
+        config["max.partition.fetch.bytes"] = args.max_partition_fetch_bytes
+    consumer = Consumer(config)
+    consumer.assign([TopicPartition(args.topic, p, args.start_offset)
+                     for p in range(args.partitions)])
     seen = 0
     deadline = time.monotonic() + args.timeout_ms / 1000
     try:
@@ -147,6 +153,8 @@ def main():
                              choices=["none", "gzip", "snappy", "lz4", "zstd"])
         else:
             sub.add_argument("--timeout-ms", type=int, default=30000)
+            sub.add_argument("--start-offset", type=int, default=0)
+            sub.add_argument("--max-partition-fetch-bytes", type=int)
     args = parser.parse_args()
     code = produce(args) if args.command == "produce" else consume(args)
     sys.stdout.flush()

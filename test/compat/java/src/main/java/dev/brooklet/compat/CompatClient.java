@@ -25,8 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     Idempotent producer (the Java default), acks=all, records shaped by RecordPlan.
  *     Prints one JSON line per acknowledged record; exits 1 if any send failed.
  *   consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]
- *     assign() all partitions, seek to offset 0, poll until N records arrive (CRC checks on,
- *     as by default). Prints one JSON line per record; exits 2 on timeout.
+ *           [--start-offset K] [--max-partition-fetch-bytes BYTES]
+ *     assign() all partitions, seek each to offset K (default 0), poll until N records arrive
+ *     (CRC checks on, as by default). A small max.partition.fetch.bytes forces many fetch
+ *     rounds. Prints one JSON line per record; exits 2 on timeout.
  * Diagnostics go to stderr; stdout carries only JSON lines.
  */
 public final class CompatClient {
@@ -51,7 +53,8 @@ public final class CompatClient {
 
     private static void usage() {
         System.err.println("usage: produce --bootstrap B --topic T --codec C --count N --partitions P\n"
-            + "       consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]");
+            + "       consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]\n"
+            + "               [--start-offset K] [--max-partition-fetch-bytes BYTES]");
         System.exit(64);
     }
 
@@ -116,11 +119,16 @@ public final class CompatClient {
         int count = Integer.parseInt(need(opts, "count"));
         int partitions = Integer.parseInt(need(opts, "partitions"));
         long timeoutMs = Long.parseLong(opts.getOrDefault("timeout-ms", "30000"));
+        long startOffset = Long.parseLong(opts.getOrDefault("start-offset", "0"));
 
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, need(opts, "bootstrap"));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CHECK_CRCS_CONFIG, "true");
+        String maxPartitionFetch = opts.get("max-partition-fetch-bytes");
+        if (maxPartitionFetch != null) {
+            props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxPartitionFetch);
+        }
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
 
@@ -130,7 +138,7 @@ public final class CompatClient {
         long deadline = System.currentTimeMillis() + timeoutMs;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             consumer.assign(assignment);
-            for (TopicPartition tp : assignment) consumer.seek(tp, 0L);
+            for (TopicPartition tp : assignment) consumer.seek(tp, startOffset);
             while (seen < count && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     List<String[]> headers = new ArrayList<>();

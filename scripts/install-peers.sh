@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs the test peers that Brooklet's compatibility tests and benchmarks run against:
+#   - real Apache Kafka's jars   -> .cache/kafka-jars/<version>        (scripts/kafka/pom.xml)
+#   - the Java client peer       -> test/compat/java/target/            (test/compat/java/pom.xml)
+#   - the librdkafka peer        -> test/compat/python/.venv            (requirements.txt there)
+# Idempotent and fast when nothing changed: each step records a stamp of its inputs and skips
+# itself while the stamp matches. Prints one line per peer; exits non-zero if any step fails.
+# Needs Java 17+, Maven 3.8+, Python 3.9+ with venv, and access to Maven Central and PyPI.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "install-peers: $1 is required but not on PATH" >&2; exit 1; }
+}
+need java
+need mvn
+need python3
+
+# A stamp is the sha256 of the files that decide a step's output.
+stamp_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
+up_to_date() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
+
+MVN=(mvn -q -B -Dstyle.color=never)
+
+# --- real Apache Kafka from Maven Central ---------------------------------------------------
+KAFKA_VERSION="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' scripts/kafka/pom.xml | head -1)"
+KAFKA_DIR="$ROOT/.cache/kafka-jars/$KAFKA_VERSION"
+KAFKA_STAMP="$(stamp_of scripts/kafka/pom.xml)"
+if up_to_date "$KAFKA_DIR/.stamp" "$KAFKA_STAMP"; then
+  echo "kafka $KAFKA_VERSION jars: cached in .cache/kafka-jars/$KAFKA_VERSION"
+else
+  rm -rf "$KAFKA_DIR.partial"
+  "${MVN[@]}" -f scripts/kafka/pom.xml dependency:copy-dependencies -DoutputDirectory="$KAFKA_DIR.partial"
+  rm -rf "$KAFKA_DIR"
+  mv "$KAFKA_DIR.partial" "$KAFKA_DIR"
+  echo "$KAFKA_STAMP" > "$KAFKA_DIR/.stamp"
+  echo "kafka $KAFKA_VERSION jars: installed $(ls "$KAFKA_DIR" | grep -c '\.jar$') jars in .cache/kafka-jars/$KAFKA_VERSION"
+fi
+
+# --- Java client peer ------------------------------------------------------------------------
+JAVA_PEER=test/compat/java
+JAVA_STAMP="$(stamp_of $JAVA_PEER/pom.xml $(find $JAVA_PEER/src -type f | sort))"
+if up_to_date "$JAVA_PEER/target/.stamp" "$JAVA_STAMP" && [[ -f "$JAVA_PEER/target/classpath.txt" ]]; then
+  echo "java peer: built (test/compat/java/target)"
+else
+  "${MVN[@]}" -f $JAVA_PEER/pom.xml package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt
+  echo "$JAVA_STAMP" > "$JAVA_PEER/target/.stamp"
+  echo "java peer: built kafka-clients $(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' $JAVA_PEER/pom.xml | head -1) client into test/compat/java/target"
+fi
+
+# --- librdkafka peer (confluent-kafka for Python) --------------------------------------------
+PY_PEER=test/compat/python
+PY_STAMP="$(stamp_of $PY_PEER/requirements.txt)"
+if up_to_date "$PY_PEER/.venv/.stamp" "$PY_STAMP" \
+  && "$PY_PEER/.venv/bin/python" -c 'import confluent_kafka' 2>/dev/null; then
+  echo "librdkafka peer: venv ready (confluent-kafka $("$PY_PEER/.venv/bin/python" -c 'import confluent_kafka; print(confluent_kafka.version())'))"
+else
+  rm -rf "$PY_PEER/.venv"
+  python3 -m venv "$PY_PEER/.venv"
+  "$PY_PEER/.venv/bin/pip" install -q --disable-pip-version-check -r "$PY_PEER/requirements.txt"
+  echo "$PY_STAMP" > "$PY_PEER/.venv/.stamp"
+  echo "librdkafka peer: installed confluent-kafka $("$PY_PEER/.venv/bin/python" -c 'import confluent_kafka; print(confluent_kafka.version(), "librdkafka", confluent_kafka.libversion()[0])')"
+fi
