@@ -1,0 +1,209 @@
+/**
+ * Read-path benchmark: the first tables of the reference read-path benchmarks, reproduced
+ * through Brooklet's storage API (PartitionLog.read, no network).
+ *
+ *  1. a 10 MB segment of 100-byte records read whole in 1 MB max_bytes steps, sealed (served
+ *     as slices of its read-only mapping) and active: with positional reads into fresh Buffers
+ *     only (tail cache off: the reference's file I/O case), with the default 4 MiB in-memory
+ *     tail, and with a tail large enough to hold the whole segment;
+ *  2. the sealed segment read whole with max_bytes 1 KB, 10 KB, 100 KB, 1 MB and 10 MB.
+ *
+ * Each record is its own v2 batch (61-byte header + a record with a 100-byte value), the
+ * finest granularity a Kafka log has.
+ *
+ * Two measurements per case, because a zero-copy read costs the same whatever its size:
+ *  - "read + copy": every returned chunk is copied once into a reused 10 MB buffer, as a
+ *    socket write copies it into the kernel. The headline figure, comparable with a read
+ *    that delivers bytes;
+ *  - "read only": the storage call alone (slices handed over, nothing touched).
+ * Throughput = bytes returned per pass / time of the pass over the whole segment; median with
+ * p25-p75 and min-max over tinybench's samples. Results: bench/results/read-path.json and a
+ * markdown table on stdout.
+ *
+ * Run: npm run build && npm run bench:read
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crc32c } from '@node-rs/crc32';
+import { Bench } from 'tinybench';
+import { LogManager, type PartitionLog } from '../storage/log-manager.js';
+
+const SEGMENT_BYTES = 10 * 1024 * 1024;
+const VALUE_BYTES = 100;
+const GIB = 1024 ** 3;
+const MIB = 1024 ** 2;
+const REFERENCE = {
+  sealed_1mb: { gibps: 3.9, text: '3.9 GiB/s' },
+  active_1mb: { gibps: 990 / 1024, text: '990 MiB/s' },
+  sealed_maxbytes: { 1024: '2.5 GiB/s', 10240: '3.2 GiB/s', 102400: '3.7 GiB/s', 1048576: '3.9 GiB/s', 10485760: '3.9 GiB/s' } as Record<number, string>,
+};
+
+/** One uncompressed v2 batch holding one record with a VALUE_BYTES value. */
+function recordBatch(i: number, timestamp: number): Buffer {
+  const value = Buffer.alloc(VALUE_BYTES, i % 251);
+  // record: length, attributes, timestampDelta 0, offsetDelta 0, key null (-1), value length 100, 0 headers
+  const body = Buffer.from([0x00, 0x00, 0x00, 0x01, 0xc8, 0x01]);
+  const record = Buffer.concat([body, value, Buffer.from([0x00])]);
+  const batch = Buffer.alloc(61 + 1 + record.length);
+  batch.writeInt32BE(batch.length - 12, 8);
+  batch.writeInt32BE(-1, 12);
+  batch.writeInt8(2, 16);
+  batch.writeBigInt64BE(BigInt(timestamp), 27);
+  batch.writeBigInt64BE(BigInt(timestamp), 35);
+  batch.writeBigInt64BE(-1n, 43);
+  batch.writeInt16BE(-1, 51);
+  batch.writeInt32BE(-1, 53);
+  batch.writeInt32BE(1, 57);
+  batch[61] = record.length * 2; // zigzag varint length (< 64, one byte)
+  record.copy(batch, 62);
+  batch.writeUInt32BE(crc32c(batch.subarray(21)) >>> 0, 17);
+  return batch;
+}
+
+/** Appends ~10 MB; returns the offset just past the first segment. */
+function fill(log: PartitionLog): number {
+  let i = 0;
+  const t0 = Date.now();
+  while (log.segmentList[0]!.size + 200 < SEGMENT_BYTES) log.append(recordBatch(i, t0 + i), t0), i++;
+  return log.segmentList[0]!.nextOffset;
+}
+
+const sink = Buffer.allocUnsafe(SEGMENT_BYTES + MIB).fill(0);
+
+/** Reads [0, end) in max_bytes steps, as a consumer would; returns bytes read. */
+function readAll(log: PartitionLog, end: number, maxBytes: number, copyOut: boolean): number {
+  let offset = 0;
+  let bytes = 0;
+  while (offset < end) {
+    const result = log.read(offset, maxBytes, true);
+    if (copyOut) for (const chunk of result.chunks) chunk.copy(sink, bytes % SEGMENT_BYTES);
+    bytes += result.bytes;
+    offset = result.nextOffset;
+  }
+  return bytes;
+}
+
+interface Measured {
+  passMs: number[];
+}
+
+async function measure(name: string, pass: () => void): Promise<Measured> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const bench = new Bench({ time: 1500, warmupTime: 300, retainSamples: true });
+  bench.add(name, pass);
+  await bench.run();
+  const result = bench.tasks[0]!.result;
+  if (result.state !== 'completed') throw new Error(`${name}: ${result.state}`);
+  return { passMs: [...(result.latency.samples ?? [])].sort((a, b) => a - b) };
+}
+
+function percentile(sorted: number[], p: number): number {
+  const at = (sorted.length - 1) * p;
+  const low = Math.floor(at);
+  return sorted[low]! + (sorted[Math.min(low + 1, sorted.length - 1)]! - sorted[low]!) * (at - low);
+}
+
+interface Row {
+  name: string;
+  segment: 'sealed' | 'active';
+  maxBytes: number;
+  bytesPerPass: number;
+  fetchesPerPass: number;
+  samples: number;
+  /** read + copy (headline) */
+  medianGiBps: number;
+  p25GiBps: number;
+  p75GiBps: number;
+  minGiBps: number;
+  maxGiBps: number;
+  medianPassMs: number;
+  medianFetchUs: number;
+  /** read only: the storage call, slices handed over untouched */
+  readOnlyMedianGiBps: number;
+  readOnlyMedianFetchUs: number;
+  reference?: string;
+}
+
+function formatRate(gibps: number): string {
+  return gibps >= 1 ? `${gibps.toFixed(2)} GiB/s` : `${((gibps * GIB) / MIB).toFixed(0)} MiB/s`;
+}
+
+async function main(): Promise<void> {
+  const dataDirs: string[] = [];
+  const managers: LogManager[] = [];
+  const openLog = (topic: string, tailCacheBytes: number | undefined, configs: Record<string, string> = {}): PartitionLog => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-bench-read-'));
+    dataDirs.push(dataDir);
+    const manager = LogManager.open({ dataDir, tailCacheBytes });
+    managers.push(manager);
+    manager.createTopic(topic, 1, configs);
+    return manager.partition(topic, 0)!;
+  };
+  try {
+    const sealed = openLog('sealed', undefined, { 'segment.bytes': String(SEGMENT_BYTES) });
+    const sealedEnd = fill(sealed);
+    sealed.append(recordBatch(0, Date.now())); // rolls: the 10 MB segment is sealed and mapped
+    const actives = ([['file reads only', 0], ['default 4 MiB tail', undefined], ['16 MiB tail', 16 * MIB]] as const).map(([label, tail]) => {
+      const log = openLog('active', tail);
+      return { label, log, end: fill(log) };
+    });
+    if (!sealed.segmentList[0]!.isMapped || actives.some((a) => a.log.segmentList.length !== 1)) {
+      throw new Error('benchmark setup: expected one sealed and one active segment');
+    }
+
+    const cases: Array<{ name: string; segment: 'sealed' | 'active'; log: PartitionLog; end: number; maxBytes: number; reference?: string }> = [
+      { name: 'sealed_10mb_1mb_chunks', segment: 'sealed', log: sealed, end: sealedEnd, maxBytes: MIB, reference: REFERENCE.sealed_1mb.text },
+      ...actives.map((a) => ({
+        name: `active_10mb_1mb_chunks (${a.label})`, segment: 'active' as const, log: a.log, end: a.end, maxBytes: MIB, reference: REFERENCE.active_1mb.text,
+      })),
+      ...[1024, 10240, 102400, 1048576, 10485760].map((maxBytes) => ({
+        name: `sealed_max_bytes_${maxBytes}`, segment: 'sealed' as const, log: sealed, end: sealedEnd, maxBytes, reference: REFERENCE.sealed_maxbytes[maxBytes],
+      })),
+    ];
+    const rows: Row[] = [];
+    for (const c of cases) {
+      const bytesPerPass = readAll(c.log, c.end, c.maxBytes, false);
+      let fetches = 0;
+      for (let o = 0; o < c.end; fetches++) o = c.log.read(o, c.maxBytes, true).nextOffset;
+      const copy = (await measure(c.name, () => readAll(c.log, c.end, c.maxBytes, true))).passMs;
+      const readOnly = (await measure(c.name, () => readAll(c.log, c.end, c.maxBytes, false))).passMs;
+      const rate = (ms: number) => bytesPerPass / (ms / 1000) / GIB;
+      rows.push({
+        name: c.name, segment: c.segment, maxBytes: c.maxBytes, bytesPerPass, fetchesPerPass: fetches, samples: copy.length,
+        medianGiBps: rate(percentile(copy, 0.5)), p25GiBps: rate(percentile(copy, 0.75)), p75GiBps: rate(percentile(copy, 0.25)),
+        minGiBps: rate(copy.at(-1)!), maxGiBps: rate(copy[0]!), medianPassMs: percentile(copy, 0.5),
+        medianFetchUs: (percentile(copy, 0.5) * 1000) / fetches,
+        readOnlyMedianGiBps: rate(percentile(readOnly, 0.5)), readOnlyMedianFetchUs: (percentile(readOnly, 0.5) * 1000) / fetches,
+        reference: c.reference,
+      });
+    }
+
+    const machine = {
+      cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / GIB),
+      node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage1m: os.loadavg()[0],
+    };
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const out = path.join(root, 'bench', 'results', 'read-path.json');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, recordValueBytes: VALUE_BYTES, rows }, null, 2) + '\n');
+
+    console.log(`Read path on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage1m.toFixed(2)}\n`);
+    console.log('| benchmark | max_bytes | read + copy, median | p25-p75 | min-max | per fetch | read only, median | per fetch | reference |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.name} | ${r.maxBytes} | ${formatRate(r.medianGiBps)} | ${formatRate(r.p25GiBps)} - ${formatRate(r.p75GiBps)} | ` +
+          `${formatRate(r.minGiBps)} - ${formatRate(r.maxGiBps)} | ${r.medianFetchUs.toFixed(2)} µs | ` +
+          `${formatRate(r.readOnlyMedianGiBps)} | ${r.readOnlyMedianFetchUs.toFixed(2)} µs | ${r.reference ?? ''} |`,
+      );
+    }
+    console.log(`\nresults: ${path.relative(process.cwd(), out)}`);
+  } finally {
+    for (const manager of managers) manager.close();
+    for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,65 @@
+/**
+ * Choosing the batches a read returns, over any buffer that holds whole batches: a sealed
+ * segment's mapping, a tail chunk, or a window read from the active segment's file.
+ */
+import { BATCH_HEADER_SIZE, readInt64 } from './batch-header.js';
+import type { OffsetIndex } from './offset-index.js';
+
+/** pickBatches' answer; one object reused by every call (reads are synchronous). */
+export interface Picked {
+  start: number;
+  end: number;
+  /** > 0 when the window ended inside a batch needed: bytes wanted from `start`. */
+  needBytes: number;
+  /** One past the last offset taken (-1 when nothing was taken). */
+  nextOffset: number;
+}
+
+/**
+ * Finds the batch holding `offset` by walking headers from `from`, then takes whole batches
+ * while they fit in `maxBytes`. Works on a mapping, a tail chunk or a window read from the file;
+ * `bufStart` is the file position of buf[0]. The offset index also knows batch boundaries by
+ * position, so a large read jumps to the last indexed boundary that fits and walks only the
+ * few headers after it.
+ */
+export function pickBatches(
+  buf: Buffer, from: number, limit: number, offset: number, maxBytes: number, minOneBatch: boolean,
+  index: OffsetIndex, bufStart: number,
+): Picked {
+  let position = from;
+  // Skip batches that end before the target offset (only their headers are looked at).
+  while (position + 27 <= limit) {
+    const lastOffset = readInt64(buf, position) + buf.readInt32BE(position + 23);
+    if (lastOffset >= offset) break;
+    position += 12 + buf.readInt32BE(position + 8);
+  }
+  const start = position;
+  // The window may end before the batch holding the offset: ask for more from there.
+  if (position + 27 > limit) return answer(start, start, BATCH_HEADER_SIZE, -1);
+  let end = start;
+  const boundary = index.floorPosition(bufStart + start + maxBytes) - bufStart;
+  if (boundary > start && boundary + 27 <= limit) end = boundary;
+  let lastTaken = -1;
+  while (end + 12 <= limit) {
+    const size = 12 + buf.readInt32BE(end + 8);
+    const taken = end - start;
+    if (taken + size > maxBytes && !(taken === 0 && minOneBatch)) break;
+    if (end + size > limit) return answer(start, end, taken + size, -1);
+    lastTaken = end;
+    end += size;
+  }
+  let nextOffset = -1;
+  if (lastTaken >= 0) nextOffset = readInt64(buf, lastTaken) + buf.readInt32BE(lastTaken + 23) + 1;
+  else if (end > start) nextOffset = readInt64(buf, end); // jumped to a boundary and took nothing after it
+  return answer(start, end, 0, nextOffset);
+}
+
+const scratch: Picked = { start: 0, end: 0, needBytes: 0, nextOffset: -1 };
+
+function answer(start: number, end: number, needBytes: number, nextOffset: number): Picked {
+  scratch.start = start;
+  scratch.end = end;
+  scratch.needBytes = needBytes;
+  scratch.nextOffset = nextOffset;
+  return scratch;
+}

@@ -1,0 +1,66 @@
+/**
+ * Walking the batches of a segment's .log from a position: the structural checks recovery
+ * relies on (a sane length, magic 2, the whole batch present, offsets that increase and fit the
+ * indexes' int32 relative offsets) and, when asked, the CRC-32C. Reads go through the
+ * segment's readRange in windows of 1 MiB, so a scan never loads a whole segment.
+ */
+import { BATCH_HEADER_SIZE, CURRENT_MAGIC, MIN_BATCH_LENGTH, readBatchHeader, verifyBatchCrc, type BatchHeader } from './batch-header.js';
+
+const SCAN_WINDOW_BYTES = 1 << 20;
+const INT32_MAX = 0x7fffffff;
+
+/** A batch seen while scanning a .log: its header and where it sits. */
+export interface ScannedBatch extends BatchHeader {
+  position: number;
+  size: number;
+  lastOffset: number;
+}
+
+export interface ScanOutcome {
+  /** Position after the last good batch. */
+  end: number;
+  /** Why the scan stopped before the end of the file, if it did. */
+  problem?: string;
+}
+
+export interface ScanSource {
+  readonly baseOffset: number;
+  readonly size: number;
+  readRange(start: number, length: number): Buffer;
+}
+
+/** Visits batches from `from` until the end or the first problem; `visit` may answer 'stop'. */
+export function scanBatches(source: ScanSource, from: number, checkCrc: boolean, visit: (batch: ScannedBatch) => void | 'stop'): ScanOutcome {
+  let window: Buffer = Buffer.alloc(0);
+  let windowStart = from;
+  const cover = (start: number, length: number): number => {
+    if (start < windowStart || start + length > windowStart + window.length) {
+      window = source.readRange(start, Math.min(source.size - start, Math.max(length, SCAN_WINDOW_BYTES)));
+      windowStart = start;
+    }
+    return start - windowStart;
+  };
+  let position = from;
+  let minBaseOffset = source.baseOffset;
+  while (position < source.size) {
+    if (source.size - position < BATCH_HEADER_SIZE) return { end: position, problem: 'short batch header' };
+    let at = cover(position, BATCH_HEADER_SIZE);
+    const header = readBatchHeader(window, at);
+    if (header.batchLength < MIN_BATCH_LENGTH) return { end: position, problem: 'bad batch length' };
+    const size = 12 + header.batchLength;
+    if (position + size > source.size) return { end: position, problem: 'short batch' };
+    if (header.magic !== CURRENT_MAGIC) return { end: position, problem: 'bad magic' };
+    const lastOffset = header.baseOffset + header.lastOffsetDelta;
+    if (header.baseOffset < minBaseOffset || header.lastOffsetDelta < 0 || lastOffset - source.baseOffset > INT32_MAX) {
+      return { end: position, problem: 'offsets not increasing' };
+    }
+    if (checkCrc) {
+      at = cover(position, size);
+      if (!verifyBatchCrc(window, at)) return { end: position, problem: 'bad crc' };
+    }
+    if (visit({ ...header, position, size, lastOffset }) === 'stop') return { end: position };
+    minBaseOffset = lastOffset + 1;
+    position += size;
+  }
+  return { end: position };
+}

@@ -1,0 +1,2 @@
+/** The storage engine's public surface, for the broker. */
+export * from './log-manager.js';

@@ -1,0 +1,286 @@
+/**
+ * PartitionLog: one topic-partition, an ordered list of segments of which the last is active.
+ *
+ * Appends validate the request's batches, apply the idempotent producer rules, assign offsets
+ * in place (base offset and partition leader epoch 0, both outside the CRC), roll the active
+ * segment when it would pass segment.bytes or is older than segment.ms, and write. Reads find
+ * the segment by base offset, the batch by the segment's index, and return whole batches.
+ * Everything is synchronous: Node runs one append or read at a time.
+ */
+import fs from 'node:fs';
+import { writeBaseOffset, writePartitionLeaderEpoch } from './batch-header.js';
+import type { LogConfig } from './config.js';
+import { StorageError } from './errors.js';
+import { parseIncomingBatches } from './incoming-batches.js';
+import type { BatchPlacement } from './index-cadence.js';
+import { ProducerStateManager } from './producer-state.js';
+import { recoverSegments, type RecoveryReport } from './recovery.js';
+import { Segment } from './segment.js';
+import { TailCache } from './tail-cache.js';
+
+/** Segments scanned at startup to rebuild idempotent producer state. */
+const PRODUCER_STATE_SEGMENTS = 2;
+const LATEST_TIMESTAMP = -1;
+const EARLIEST_TIMESTAMP = -2;
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** -1: timestamps are the producer's (CreateTime). */
+  logAppendTime: number;
+  logStartOffset: number;
+  /** True when the batch was a retry of one already appended (nothing written). */
+  duplicate: boolean;
+}
+
+export interface ReadResult {
+  /** Whole batches; slices of the mapping for sealed segments, fresh buffers otherwise. */
+  chunks: Buffer[];
+  bytes: number;
+  /** The offset was outside [logStartOffset, logEndOffset] (OFFSET_OUT_OF_RANGE). */
+  outOfRange: boolean;
+  /** Where the next read continues: one past the last offset returned (the offset asked when nothing was). */
+  nextOffset: number;
+}
+
+export interface OpenPartitionOptions {
+  dir: string;
+  topic: string;
+  partition: number;
+  config: LogConfig;
+  cleanShutdown: boolean;
+  recoveryPoint: number;
+  /** Bytes of the active segment's tail kept in memory for tailing readers (0: none). */
+  tailCacheBytes?: number;
+  now?: number;
+}
+
+/** Default in-memory tail per partition: recent fetches cost no syscall. */
+export const DEFAULT_TAIL_CACHE_BYTES = 4 * 1024 * 1024;
+const TAIL_CHUNK_BYTES = 1024 * 1024;
+
+export class PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  readonly dir: string;
+  readonly producers = new ProducerStateManager();
+  /** What recovery did when the log was opened. */
+  readonly recovery: RecoveryReport;
+  private config: LogConfig;
+  private readonly segments: Segment[];
+  private sealedSinceFlush: Segment[] = [];
+  private readonly tail: TailCache;
+  private flushedOffset: number;
+  private closed = false;
+
+  private constructor(options: OpenPartitionOptions, segments: Segment[], recovery: RecoveryReport, tail: TailCache) {
+    this.tail = tail;
+    this.topic = options.topic;
+    this.partition = options.partition;
+    this.dir = options.dir;
+    this.config = options.config;
+    this.segments = segments;
+    this.recovery = recovery;
+    this.flushedOffset = Math.min(options.recoveryPoint, this.logEndOffset);
+  }
+
+  static open(options: OpenPartitionOptions): PartitionLog {
+    const now = options.now ?? Date.now();
+    fs.mkdirSync(options.dir, { recursive: true });
+    const baseOffsets = fs
+      .readdirSync(options.dir)
+      .filter((name) => /^\d{20}\.log$/.test(name))
+      .map((name) => Number(name.slice(0, 20)))
+      .sort((a, b) => a - b);
+    const tail = tailCacheFor(options.config, options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES);
+    const segments = baseOffsets.map((base, i) =>
+      Segment.open(options.dir, base, options.config.indexIntervalBytes, now, i === baseOffsets.length - 1 ? tail : undefined),
+    );
+    const recovery = recoverSegments(segments, { cleanShutdown: options.cleanShutdown, recoveryPoint: options.recoveryPoint });
+    if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, tail));
+    for (const segment of segments.slice(0, -1)) segment.seal();
+    const log = new PartitionLog(options, segments, recovery, tail);
+    log.rebuildProducerState();
+    return log;
+  }
+
+  get logStartOffset(): number {
+    return this.segments[0]!.baseOffset;
+  }
+
+  /** The next offset to be assigned; the high watermark on a single node. */
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  /** Offsets below this are known to be on disk (the recovery point). */
+  get recoveryPoint(): number {
+    return this.flushedOffset;
+  }
+
+  /** The segments, oldest first (read-only view for tests and tools). */
+  get segmentList(): readonly Segment[] {
+    return this.segments;
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  append(records: Buffer, now: number = Date.now()): AppendResult {
+    this.ensureOpen();
+    const batches = parseIncomingBatches(records);
+    for (const batch of batches) {
+      const original = this.producers.findDuplicate(batch);
+      if (original !== undefined) {
+        return { baseOffset: original.firstOffset, lastOffset: original.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true };
+      }
+    }
+    this.producers.validateAll(batches);
+
+    const firstOffset = this.logEndOffset;
+    const recordCount = batches.reduce((sum, b) => sum + b.lastOffsetDelta + 1, 0);
+    this.maybeRoll(records.length, firstOffset + recordCount - 1, now);
+
+    let next = firstOffset;
+    const placements: BatchPlacement[] = [];
+    for (const batch of batches) {
+      writeBaseOffset(records, batch.at, next);
+      writePartitionLeaderEpoch(records, batch.at, 0);
+      placements.push({ position: batch.at, size: batch.size, lastOffset: next + batch.lastOffsetDelta, maxTimestamp: batch.maxTimestamp });
+      next += batch.lastOffsetDelta + 1;
+    }
+    try {
+      this.active.append(records, placements);
+    } catch (err) {
+      throw new StorageError('STORAGE_ERROR', `append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
+    }
+    batches.forEach((batch, i) => this.producers.record(batch, placements[i]!.lastOffset - batch.lastOffsetDelta));
+    return { baseOffset: firstOffset, lastOffset: next - 1, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: false };
+  }
+
+  read(offset: number, maxBytes: number, minOneBatch: boolean): ReadResult {
+    this.ensureOpen();
+    if (!Number.isInteger(offset) || offset < this.logStartOffset || offset > this.logEndOffset) {
+      return { chunks: [], bytes: 0, outOfRange: true, nextOffset: offset };
+    }
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let nextOffset = offset;
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      let from = Math.max(nextOffset, segment.baseOffset);
+      let taken = segment.read(from, maxBytes - bytes, minOneBatch && chunks.length === 0);
+      for (;;) {
+        if (taken.chunk !== null) {
+          chunks.push(taken.chunk);
+          bytes += taken.chunk.length;
+          nextOffset = taken.nextOffset;
+        }
+        if (!taken.more || bytes >= maxBytes || taken.chunk === null) break;
+        from = taken.nextOffset;
+        taken = segment.read(from, maxBytes - bytes, false);
+      }
+      if (!taken.reachedEnd || bytes >= maxBytes) break;
+    }
+    return { chunks, bytes, outOfRange: false, nextOffset };
+  }
+
+  /**
+   * The first record with timestamp >= ts: its offset and timestamp, or null when every record
+   * is older. -1 (latest) and -2 (earliest) answer the log end and start offsets.
+   */
+  offsetForTimestamp(ts: number): { offset: number; timestamp: number } | null {
+    this.ensureOpen();
+    if (ts === LATEST_TIMESTAMP) return { offset: this.logEndOffset, timestamp: -1 };
+    if (ts === EARLIEST_TIMESTAMP) return { offset: this.logStartOffset, timestamp: -1 };
+    for (const segment of this.segments) {
+      const found = segment.findOffsetByTimestamp(ts);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  /** fdatasync everything appended so far (segments sealed since the last flush included). */
+  flush(): void {
+    this.ensureOpen();
+    for (const segment of this.sealedSinceFlush) syncFiles([segment.logPath, segment.offsetIndex.path, segment.timeIndex.path]);
+    this.sealedSinceFlush = [];
+    try {
+      this.active.flush();
+    } catch (err) {
+      throw new StorageError('STORAGE_ERROR', `flush of ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
+    }
+    this.flushedOffset = this.logEndOffset;
+  }
+
+  /** Flushes and closes every file. Mappings stay valid while slices of them are in use. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    for (const segment of this.segments) segment.close();
+    this.closed = true;
+  }
+
+  /** Closes without flushing and removes the partition's directory (topic deletion). */
+  delete(): void {
+    if (!this.closed) for (const segment of this.segments) segment.close();
+    this.closed = true;
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  private maybeRoll(incomingBytes: number, lastOffset: number, now: number): void {
+    const active = this.active;
+    if (active.size === 0) return;
+    const full = active.size + incomingBytes > this.config.segmentBytes;
+    const old = now - active.rollingTimestamp > this.config.segmentMs;
+    if (!full && !old && active.canHoldOffset(lastOffset)) return;
+    active.seal();
+    this.sealedSinceFlush.push(active);
+    this.segments.push(Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.tail));
+  }
+
+  /** Greatest segment whose base offset is <= offset (binary search). */
+  private segmentIndexFor(offset: number): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if (this.segments[mid]!.baseOffset <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  private rebuildProducerState(): void {
+    this.producers.clear();
+    for (const segment of this.segments.slice(-PRODUCER_STATE_SEGMENTS)) {
+      segment.scan(0, false, (batch) => this.producers.record(batch, batch.baseOffset));
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StorageError('STORAGE_ERROR', `partition ${this.topic}-${this.partition} is closed`);
+  }
+}
+
+function tailCacheFor(config: LogConfig, bytes: number): TailCache {
+  // A quarter segment at most, so small test segments still span several chunks.
+  const chunkBytes = Math.min(TAIL_CHUNK_BYTES, Math.max(256, Math.floor(config.segmentBytes / 4)));
+  return new TailCache(chunkBytes, Math.ceil(bytes / chunkBytes));
+}
+
+function syncFiles(paths: string[]): void {
+  for (const file of paths) {
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.fdatasyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+}
