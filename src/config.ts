@@ -13,6 +13,8 @@ export interface BrokerConfig {
   numPartitions: number;
   /** socket.request.max.bytes: a frame declaring more than this closes the connection before allocating. */
   maxRequestBytes: number;
+  /** Array elements one request may declare in all (decoded requests cost ~70 bytes of heap each). */
+  maxRequestElements: number;
   /** Unsent output above this pauses reading from that connection until it drains. */
   maxQueuedOutputBytes: number;
   /** connections.max.idle.ms */
@@ -23,6 +25,23 @@ export interface BrokerConfig {
   indexIntervalBytes: number;
   logLevel: string;
   nodeId: number;
+  /**
+   * Durability for topics that do not choose their own (flush.messages / flush.ms):
+   * never = page cache only (Kafka's default; survives a process kill, not a power cut),
+   * interval = fdatasync within about flushIntervalMs, always = an acks=1/all answer means the
+   * batch was fdatasync'd (group commit). See README "Durability".
+   */
+  flushPolicy: 'never' | 'interval' | 'always';
+  flushIntervalMs: number;
+  /** group.initial.rebalance.delay.ms (Kafka's default 3000; 0 here so a dev loop starts at once). */
+  groupInitialRebalanceDelayMs: number;
+  /** group.min.session.timeout.ms / group.max.session.timeout.ms */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  /** offsets.retention.minutes: offsets of a group Empty this long are removed. */
+  offsetsRetentionMinutes: number;
+  /** offsets.retention.check.interval.ms */
+  offsetsRetentionCheckIntervalMs: number;
 }
 
 export const DEFAULTS: BrokerConfig = {
@@ -33,6 +52,7 @@ export const DEFAULTS: BrokerConfig = {
   autoCreateTopics: true,
   numPartitions: 1,
   maxRequestBytes: 100 * 1024 * 1024,
+  maxRequestElements: 1_000_000,
   maxQueuedOutputBytes: 64 * 1024 * 1024,
   connectionsMaxIdleMs: 10 * 60 * 1000,
   segmentBytes: 1024 * 1024 * 1024,
@@ -40,6 +60,13 @@ export const DEFAULTS: BrokerConfig = {
   indexIntervalBytes: 4096,
   logLevel: 'info',
   nodeId: 1,
+  flushPolicy: 'never',
+  flushIntervalMs: 1000,
+  groupInitialRebalanceDelayMs: 0,
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 1_800_000,
+  offsetsRetentionMinutes: 7 * 24 * 60,
+  offsetsRetentionCheckIntervalMs: 600_000,
 };
 
 export class ConfigError extends Error {}
@@ -54,6 +81,15 @@ export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   checkInteger('num-partitions', config.numPartitions, 1, 100_000);
   checkInteger('max-request-bytes', config.maxRequestBytes, 1024, 2 ** 31 - 1);
   checkInteger('segment-bytes', config.segmentBytes, 14, 2 ** 31 - 1);
+  if (!['never', 'interval', 'always'].includes(config.flushPolicy)) {
+    throw new ConfigError(`--flush-policy must be never, interval or always, got ${config.flushPolicy}`);
+  }
+  checkInteger('flush-interval-ms', config.flushIntervalMs, 1, 2 ** 31 - 1);
+  checkInteger('group-initial-rebalance-delay-ms', config.groupInitialRebalanceDelayMs, 0, 2 ** 31 - 1);
+  checkInteger('group-min-session-timeout-ms', config.groupMinSessionTimeoutMs, 1, 2 ** 31 - 1);
+  checkInteger('group-max-session-timeout-ms', config.groupMaxSessionTimeoutMs, config.groupMinSessionTimeoutMs, 2 ** 31 - 1);
+  checkInteger('offsets-retention-minutes', config.offsetsRetentionMinutes, 1, 2 ** 31 - 1);
+  checkInteger('offsets-retention-check-interval-ms', config.offsetsRetentionCheckIntervalMs, 1, 2 ** 31 - 1);
   return config;
 }
 

@@ -5,8 +5,10 @@
  *   connection until its response is sent. Pipelined frames are read and queued meanwhile; a
  *   long-polling Fetch holds the requests behind it on the same connection.
  * - A request that gets no response (Produce with acks=0) simply lets the next one proceed.
- * - Reading stops while unsent output exceeds a cap or too many frames wait, and resumes on drain,
- *   so a peer that never reads cannot make the broker buffer without bound.
+ * - Like Kafka, which mutes a connection until its response is sent, the next request is not
+ *   processed while the socket asks for a drain (a response is still waiting for the kernel), nor
+ *   while unsent output exceeds a cap. Reading stops then, or while too many frames wait, and
+ *   resumes on drain, so a peer that never reads costs about one response, not a cap's worth.
  * - Idle connections (connections.max.idle.ms) are closed.
  */
 import type { Socket } from 'node:net';
@@ -32,6 +34,12 @@ export interface ConnectionLimits {
   maxQueuedOutputBytes: number;
   maxQueuedRequestBytes: number;
   idleMs: number;
+}
+
+export interface ConnectionStats {
+  unsentBytes: number;
+  queuedRequestBytes: number;
+  readingPaused: boolean;
 }
 
 export class Connection implements ConnectionInfo {
@@ -133,7 +141,12 @@ export class Connection implements ConnectionInfo {
   }
 
   private outputBlocked(): boolean {
-    return this.socket.writableLength > this.limits.maxQueuedOutputBytes;
+    return this.socket.writableNeedDrain || this.socket.writableLength > this.limits.maxQueuedOutputBytes;
+  }
+
+  /** Unsent output, queued requests and whether reading is paused (for tests and metrics). */
+  get stats(): ConnectionStats {
+    return { unsentBytes: this.socket.writableLength, queuedRequestBytes: this.queuedBytes, readingPaused: this.socket.isPaused() };
   }
 
   private applyReadBackpressure(): void {

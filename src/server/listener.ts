@@ -1,7 +1,7 @@
 /** The TCP listener: accepts connections, hands each to a Connection, and closes them all on shutdown. */
 import net from 'node:net';
 import type { Logger } from 'pino';
-import { Connection, type ConnectionLimits, type RequestProcessor } from './connection.js';
+import { Connection, type ConnectionLimits, type ConnectionStats, type RequestProcessor } from './connection.js';
 
 export class Listener {
   private readonly server: net.Server;
@@ -31,6 +31,10 @@ export class Listener {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  connectionStats(): ConnectionStats[] {
+    return [...this.connections].map((c) => c.stats);
   }
 
   /** Stops accepting, lets every connection answer what it already received, then closes. */

@@ -19,7 +19,7 @@ export const deleteTopics = defineHandler<DeleteTopicsRequest, DeleteTopicsRespo
     const targets = ctx.apiVersion >= 6
       ? request.topics.map((t) => ({ name: t.name, topicId: t.topicId }))
       : request.topicNames.map((name) => ({ name, topicId: ZERO_ID }));
-    return { throttleTimeMs: 0, responses: targets.map((t) => deleteOne(ctx.broker, t.name, t.topicId)) };
+    return { throttleTimeMs: 0, responses: targets.map((t) => deleteOne(ctx.broker, t.name, t.topicId, ctx.apiVersion >= 6)) };
   },
   errorResponse: (request, errorCode, ctx) => ({
     responses: (ctx.apiVersion >= 6 ? request.topics.map((t) => t.name) : request.topicNames)
@@ -27,15 +27,16 @@ export const deleteTopics = defineHandler<DeleteTopicsRequest, DeleteTopicsRespo
   }),
 });
 
-function deleteOne(broker: Broker, name: string | null, topicId: Buffer): Result {
-  const byId = name === null || name === '';
+/** v6 may name a topic by id alone (null or empty name); before v6 an empty name is just unknown. */
+function deleteOne(broker: Broker, name: string | null, topicId: Buffer, idsAllowed: boolean): Result {
+  const byId = idsAllowed && (name === null || name === '');
   const topic = byId
     ? broker.logs.listTopics().find((t) => t.topicId.equals(topicId))
-    : broker.logs.getTopic(name);
+    : broker.logs.getTopic(name ?? '');
   if (!topic) {
     return byId
       ? { name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' }
-      : { name, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.' };
+      : { name: name ?? '', topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.' };
   }
   broker.deleteTopic(topic.name);
   return { name: topic.name, topicId: topic.topicId, errorCode: ErrorCode.NONE, errorMessage: null };
