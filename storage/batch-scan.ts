@@ -41,7 +41,11 @@ export function scanBatches(source: ScanSource, from: number, checkCrc: boolean,
     return start - windowStart;
   };
   let position = from;
-  let minBaseOffset = source.baseOffset;
+  // Brooklet's offsets are dense (no compaction yet): from the start of a segment each batch
+  // must begin exactly where the previous one ended, so a flipped bit in a base offset (which
+  // the CRC does not cover) is caught. A walk starting mid-file learns the offset from its first
+  // batch. (Compaction, when it comes, must relax this to "increasing".)
+  let expectedBaseOffset = from === 0 ? source.baseOffset : -1;
   while (position < source.size) {
     if (source.size - position < BATCH_HEADER_SIZE) return { end: position, problem: 'short batch header' };
     let at = cover(position, BATCH_HEADER_SIZE);
@@ -51,15 +55,16 @@ export function scanBatches(source: ScanSource, from: number, checkCrc: boolean,
     if (position + size > source.size) return { end: position, problem: 'short batch' };
     if (header.magic !== CURRENT_MAGIC) return { end: position, problem: 'bad magic' };
     const lastOffset = header.baseOffset + header.lastOffsetDelta;
-    if (header.baseOffset < minBaseOffset || header.lastOffsetDelta < 0 || lastOffset - source.baseOffset > INT32_MAX) {
+    if (header.baseOffset < Math.max(expectedBaseOffset, source.baseOffset) || header.lastOffsetDelta < 0 || lastOffset - source.baseOffset > INT32_MAX) {
       return { end: position, problem: 'offsets not increasing' };
     }
+    if (expectedBaseOffset >= 0 && header.baseOffset !== expectedBaseOffset) return { end: position, problem: 'offset gap' };
     if (checkCrc) {
       at = cover(position, size);
       if (!verifyBatchCrc(window, at)) return { end: position, problem: 'bad crc' };
     }
     if (visit({ ...header, position, size, lastOffset }) === 'stop') return { end: position };
-    minBaseOffset = lastOffset + 1;
+    expectedBaseOffset = lastOffset + 1;
     position += size;
   }
   return { end: position };

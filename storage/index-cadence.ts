@@ -23,6 +23,15 @@ export class IndexCadence {
 
   constructor(readonly indexIntervalBytes: number) {}
 
+  /** A copy to go back to when an append fails half way. */
+  copy(): IndexCadence {
+    const copy = new IndexCadence(this.indexIntervalBytes);
+    copy.bytesSinceLastEntry = this.bytesSinceLastEntry;
+    copy.maxTimestampSoFar = this.maxTimestampSoFar;
+    copy.offsetOfMaxTimestampSoFar = this.offsetOfMaxTimestampSoFar;
+    return copy;
+  }
+
   /** Accounts for one batch; true when it must get index entries. */
   onBatch(batch: BatchPlacement): boolean {
     if (batch.maxTimestamp > this.maxTimestampSoFar) {

@@ -10,16 +10,27 @@
  *
  * Opening removes the clean-shutdown marker after the logs are loaded, so a crash from then on
  * is recovered as unclean; close() flushes every log, writes the checkpoint, then the marker.
+ *
+ * Durability (config.ts has the policies): every sync goes through one group committer
+ * (group-commit.ts); `always` partitions make producers wait on it (durableAck), `interval`
+ * ones are fed to it by a timer, and a rolled segment is always queued for sync, as Kafka
+ * flushes on roll. The recovery-point checkpoint is rewritten every few seconds when a
+ * recovery point moved (flush-scheduler.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLEAN_SHUTDOWN_FILE, hasCleanShutdownMarker, partitionKey, readRecoveryPoints, removeCleanShutdownMarker, writeCleanShutdownMarker, writeRecoveryPoints } from './checkpoint.js';
 import { KAFKA_DEFAULTS, resolveLogConfig, type TopicConfigDefaults } from './config.js';
+import { FlushScheduler } from './flush-scheduler.js';
+import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
 import { PartitionLog } from './log.js';
+import { SyncLog } from './sync-log.js';
 import { checkTopicName, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
 
 export { StorageError, type StorageErrorCode } from './errors.js';
-export type { TopicConfigDefaults } from './config.js';
+export type { FlushPolicy, TopicConfigDefaults } from './config.js';
+export { FLUSH_POLICIES } from './config.js';
+export type { GroupCommitStats } from './group-commit.js';
 export type { TopicInfo } from './topic-store.js';
 export { PartitionLog, type AppendResult, type ReadResult } from './log.js';
 
@@ -28,7 +39,15 @@ export interface LogManagerOptions {
   defaults?: Partial<TopicConfigDefaults>;
   /** Bytes of each active segment's tail kept in memory (default 4 MiB; 0 turns it off). */
   tailCacheBytes?: number;
+  /** How often the recovery-point checkpoint is rewritten when it changed (default 5 s). */
+  checkpointIntervalMs?: number;
+  /** Background failures (a sync or checkpoint that failed); default: ignored. */
+  onBackgroundError?: (err: Error) => void;
+  /** Test hook: record every sync in this file (sync-log.ts). */
+  syncLogPath?: string;
 }
+
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
 
 interface OpenTopic {
   info: TopicInfo;
@@ -44,6 +63,10 @@ export class LogManager {
   private tailCacheBytes: number | undefined;
   private readonly topics = new Map<string, OpenTopic>();
   private closed = false;
+  private syncLog: SyncLog | null = null;
+  private committer!: GroupCommitter;
+  private scheduler!: FlushScheduler;
+  private lastCheckpoint = '';
 
   private constructor(dataDir: string, defaults: TopicConfigDefaults, clusterId: string, clean: boolean) {
     this.dataDir = dataDir;
@@ -59,6 +82,9 @@ export class LogManager {
     const clean = hasCleanShutdownMarker(dataDir);
     const manager = new LogManager(dataDir, defaults, loadOrCreateClusterId(dataDir), clean);
     manager.tailCacheBytes = options.tailCacheBytes;
+    const onError = options.onBackgroundError ?? (() => {});
+    manager.syncLog = options.syncLogPath ? new SyncLog(options.syncLogPath) : null;
+    manager.committer = new GroupCommitter(manager.syncLog, onError);
     const recoveryPoints = readRecoveryPoints(dataDir);
     for (const info of loadTopics(dataDir)) {
       const logs = [];
@@ -68,6 +94,14 @@ export class LogManager {
       manager.topics.set(info.name, { info, logs });
     }
     removeCleanShutdownMarker(dataDir);
+    manager.scheduler = new FlushScheduler(
+      () => manager.allLogs(),
+      manager.committer,
+      () => manager.writeCheckpoint(false),
+      options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+      onError,
+    );
+    manager.scheduler.start();
     return manager;
   }
 
@@ -113,24 +147,55 @@ export class LogManager {
     return this.topics.get(topic)?.logs[index];
   }
 
+  /**
+   * Under the `always` policy, a promise that resolves once offsets below `upTo` of `log` are
+   * on disk (shared with every other append waiting for the same round); null otherwise.
+   */
+  durableAck(log: PartitionLog, upTo: number): Promise<void> | null {
+    if (log.logConfig.flushPolicy !== 'always') return null;
+    return this.committer.whenDurable(log, upTo);
+  }
+
+  /** Sync rounds and file syncs so far, against the appends that waited for them. */
+  get syncStats(): Readonly<GroupCommitStats> {
+    return this.committer.stats;
+  }
+
   /** Flushes every log and records the recovery points (without closing). */
   flush(): void {
     this.ensureOpen();
-    for (const topic of this.topics.values()) for (const log of topic.logs) log.flush();
-    this.writeCheckpoint();
+    for (const log of this.allLogs()) log.flush();
+    this.writeCheckpoint(true);
+    this.committer.settleAll();
   }
 
   /** Flush + fsync, recovery checkpoint, clean-shutdown marker. Idempotent. */
   close(): void {
     if (this.closed) return;
-    for (const topic of this.topics.values()) for (const log of topic.logs) log.close();
-    this.writeCheckpoint();
+    this.scheduler.stop();
+    for (const log of this.allLogs()) log.close();
+    this.committer.settleAll();
+    this.writeCheckpoint(true);
     writeCleanShutdownMarker(this.dataDir);
+    this.syncLog?.close();
     this.closed = true;
   }
 
+  /**
+   * Stops timers and nothing else: files stay as they are, no checkpoint, no marker. A test
+   * calls it before abandoning a manager to simulate a crash in-process.
+   */
+  stopBackgroundWork(): void {
+    this.scheduler.stop();
+  }
+
+  private allLogs(): PartitionLog[] {
+    return [...this.topics.values()].flatMap((t) => t.logs);
+  }
+
   private openPartition(info: TopicInfo, partition: number, clean: boolean, recoveryPoint: number): PartitionLog {
-    return PartitionLog.open({
+    let log: PartitionLog | undefined;
+    log = PartitionLog.open({
       dir: this.partitionDir(info.name, partition),
       topic: info.name,
       partition,
@@ -138,7 +203,12 @@ export class LogManager {
       cleanShutdown: clean,
       recoveryPoint,
       tailCacheBytes: this.tailCacheBytes,
+      onRoll: () => {
+        if (log !== undefined) this.committer.request(log);
+      },
+      syncLog: this.syncLog,
     });
+    return log;
   }
 
   private partitionDir(topic: string, partition: number): string {
@@ -149,12 +219,13 @@ export class LogManager {
     saveTopics(this.dataDir, [...this.topics.values()].map((t) => t.info));
   }
 
-  private writeCheckpoint(): void {
-    const points = [];
-    for (const topic of this.topics.values()) {
-      for (const log of topic.logs) points.push({ topic: log.topic, partition: log.partition, offset: log.recoveryPoint });
-    }
+  /** Rewrites the checkpoint; unless `always`, only when a recovery point moved since the last write. */
+  private writeCheckpoint(always: boolean): void {
+    const points = this.allLogs().map((log) => ({ topic: log.topic, partition: log.partition, offset: log.recoveryPoint }));
+    const key = points.map((p) => `${p.topic} ${p.partition} ${p.offset}`).join('\n');
+    if (!always && key === this.lastCheckpoint) return;
     writeRecoveryPoints(this.dataDir, points);
+    this.lastCheckpoint = key;
   }
 
   private ensureOpen(): void {

@@ -16,7 +16,9 @@ import type { BatchPlacement } from './index-cadence.js';
 import { ProducerStateManager } from './producer-state.js';
 import { recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
+import type { SyncLog } from './sync-log.js';
 import { TailCache } from './tail-cache.js';
+import { UnsyncedData, type SyncSnapshot } from './unsynced.js';
 
 /** Segments scanned at startup to rebuild idempotent producer state. */
 const PRODUCER_STATE_SEGMENTS = 2;
@@ -53,6 +55,10 @@ export interface OpenPartitionOptions {
   /** Bytes of the active segment's tail kept in memory for tailing readers (0: none). */
   tailCacheBytes?: number;
   now?: number;
+  /** Called after a roll: the sealed segment should be synced soon (Kafka flushes on roll). */
+  onRoll?: () => void;
+  /** Test hook: every sync is recorded here (sync-log.ts). */
+  syncLog?: SyncLog | null;
 }
 
 /** Default in-memory tail per partition: recent fetches cost no syscall. */
@@ -68,9 +74,10 @@ export class PartitionLog {
   readonly recovery: RecoveryReport;
   private config: LogConfig;
   private readonly segments: Segment[];
-  private sealedSinceFlush: Segment[] = [];
   private readonly tail: TailCache;
-  private flushedOffset: number;
+  private readonly unsynced: UnsyncedData;
+  private readonly onRoll: () => void;
+  private readonly syncLog: SyncLog | null;
   private closed = false;
 
   private constructor(options: OpenPartitionOptions, segments: Segment[], recovery: RecoveryReport, tail: TailCache) {
@@ -81,7 +88,9 @@ export class PartitionLog {
     this.config = options.config;
     this.segments = segments;
     this.recovery = recovery;
-    this.flushedOffset = Math.min(options.recoveryPoint, this.logEndOffset);
+    this.unsynced = new UnsyncedData(options.dir, Math.min(options.recoveryPoint, this.logEndOffset), options.now ?? Date.now());
+    this.onRoll = options.onRoll ?? (() => {});
+    this.syncLog = options.syncLog ?? null;
   }
 
   static open(options: OpenPartitionOptions): PartitionLog {
@@ -115,7 +124,31 @@ export class PartitionLog {
 
   /** Offsets below this are known to be on disk (the recovery point). */
   get recoveryPoint(): number {
-    return this.flushedOffset;
+    return this.unsynced.flushedOffset;
+  }
+
+  get logConfig(): LogConfig {
+    return this.config;
+  }
+
+  /** True when appended bytes (or a roll) are not yet known to be on disk. */
+  get hasUnsynced(): boolean {
+    return !this.closed && this.unsynced.pending(this.logEndOffset);
+  }
+
+  /** When the last sync of this partition finished (ms since the epoch). */
+  get lastSyncAt(): number {
+    return this.unsynced.lastSyncAt;
+  }
+
+  /** What a sync started now must cover (group commit), or null when nothing is pending. */
+  syncSnapshot(): SyncSnapshot | null {
+    return this.closed ? null : this.unsynced.snapshot(this.active, this.logEndOffset);
+  }
+
+  /** A snapshot's files were synced: its offsets are durable, the recovery point moves. */
+  markSynced(snapshot: SyncSnapshot, now: number = Date.now()): void {
+    this.unsynced.markSynced(snapshot, now);
   }
 
   /** The segments, oldest first (read-only view for tests and tools). */
@@ -204,14 +237,11 @@ export class PartitionLog {
   /** fdatasync everything appended so far (segments sealed since the last flush included). */
   flush(): void {
     this.ensureOpen();
-    for (const segment of this.sealedSinceFlush) syncFiles([segment.logPath, segment.offsetIndex.path, segment.timeIndex.path]);
-    this.sealedSinceFlush = [];
     try {
-      this.active.flush();
+      this.unsynced.syncNow(this.active, this.logEndOffset, Date.now(), this.syncLog);
     } catch (err) {
       throw new StorageError('STORAGE_ERROR', `flush of ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
     }
-    this.flushedOffset = this.logEndOffset;
   }
 
   /** Flushes and closes every file. Mappings stay valid while slices of them are in use. */
@@ -239,9 +269,17 @@ export class PartitionLog {
     const full = active.size + incomingBytes > this.config.segmentBytes;
     const old = now - active.rollingTimestamp > this.config.segmentMs;
     if (!full && !old && active.canHoldOffset(lastOffset)) return;
+    // The new segment's files first: if they cannot be created (disk full), nothing changed.
+    let next: Segment;
+    try {
+      next = Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.tail);
+    } catch (err) {
+      throw new StorageError('STORAGE_ERROR', `roll of ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
+    }
     active.seal();
-    this.sealedSinceFlush.push(active);
-    this.segments.push(Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.tail));
+    this.unsynced.onRoll(active);
+    this.segments.push(next);
+    this.onRoll();
   }
 
   /** Greatest segment whose base offset is <= offset (binary search). */
@@ -272,15 +310,4 @@ function tailCacheFor(config: LogConfig, bytes: number): TailCache {
   // A quarter segment at most, so small test segments still span several chunks.
   const chunkBytes = Math.min(TAIL_CHUNK_BYTES, Math.max(256, Math.floor(config.segmentBytes / 4)));
   return new TailCache(chunkBytes, Math.ceil(bytes / chunkBytes));
-}
-
-function syncFiles(paths: string[]): void {
-  for (const file of paths) {
-    const fd = fs.openSync(file, 'r');
-    try {
-      fs.fdatasyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
 }

@@ -152,6 +152,13 @@ export class OffsetIndex {
     this.rewriteFile(bytes);
   }
 
+  /** Drops entries past the first `entries` (undoing a failed append). */
+  truncateEntries(entries: number): void {
+    if (entries >= this.count) return;
+    this.count = entries;
+    if (this.fd !== null) fs.ftruncateSync(this.fd, entries * OFFSET_INDEX_ENTRY_SIZE);
+  }
+
   flush(): void {
     if (this.fd !== null) fs.fdatasyncSync(this.fd);
   }

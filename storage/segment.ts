@@ -11,8 +11,13 @@
  *    one positional read into a fresh Buffer covering the batches served (two when the first
  *    batch is larger than the first guess);
  *  - sealed (after a roll): the .log is mapped read-only and reads return zero-copy slices of
- *    the mapping. A sealed segment never changes again, so its mapping never shrinks under a
- *    reader (that would be SIGBUS).
+ *    the mapping. A sealed segment never changes again; if something outside Brooklet changes
+ *    it anyway, sealed-guard.ts sees it before the mapping is touched (SIGBUS) and the damaged
+ *    range answers KAFKA_STORAGE_ERROR.
+ *
+ * An append that fails part way (disk full) is undone: the .log is cut back to its length
+ * before the append and index entries added for it are dropped, so nothing half-written is
+ * ever visible and the next append starts from a clean end.
  *
  * A read finds its first batch through the offset index (binary search, then a walk of batch
  * headers from the indexed position) - or, when it continues exactly where the previous read of
@@ -20,15 +25,18 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_HEADER_SIZE, readInt64 } from './batch-header.js';
+import { BATCH_HEADER_SIZE } from './batch-header.js';
 import { pickBatches } from './batch-picker.js';
 import { scanBatches, type ScanOutcome, type ScannedBatch } from './batch-scan.js';
 import { IndexCadence, type BatchPlacement } from './index-cadence.js';
+import { StorageError } from './errors.js';
 import { mapReadOnly } from './mmap.js';
+import { SealedGuard } from './sealed-guard.js';
 import { firstRecordAtOrAfter, type TimestampMatch } from './record-timestamps.js';
-import { OffsetIndex, type OffsetPosition } from './offset-index.js';
+import { OffsetIndex } from './offset-index.js';
 import { TailCache } from './tail-cache.js';
-import { TimeIndex, type TimestampOffset } from './time-index.js';
+import { rebuildFromLog, restoreFromIndexes, type SegmentState } from './segment-state.js';
+import { TimeIndex } from './time-index.js';
 
 const INT32_MAX = 0x7fffffff;
 
@@ -61,6 +69,8 @@ export class Segment {
   private cadence: IndexCadence;
   private fd: number | null;
   private mapping: Buffer | null = null;
+  /** Set once sealed: checks the file before the mapping is touched. */
+  private guard: SealedGuard | null = null;
   /** Where the last read ended (offset and file position), the next sequential read's start. */
   private resumeOffset = -1;
   private resumePosition = 0;
@@ -108,17 +118,33 @@ export class Segment {
   append(records: Buffer, batches: BatchPlacement[]): void {
     if (this.fd === null) throw new Error(`segment ${this.logPath} is sealed`);
     const start = this.size;
-    let written = 0;
-    while (written < records.length) {
-      written += fs.writeSync(this.fd, records, written, records.length - written, start + written);
-    }
-    for (const batch of batches) {
-      const placed = { ...batch, position: start + batch.position };
-      if (this.cadence.onBatch(placed)) {
-        this.offsetIndex.append(placed.lastOffset, placed.position);
-        this.timeIndex.maybeAppend(this.cadence.maxTimestampSoFar, this.cadence.offsetOfMaxTimestampSoFar);
+    const before = { cadence: this.cadence.copy(), nextOffset: this.nextOffset, index: this.offsetIndex.entries, times: this.timeIndex.entries };
+    try {
+      let written = 0;
+      while (written < records.length) {
+        written += fs.writeSync(this.fd, records, written, records.length - written, start + written);
       }
-      this.nextOffset = placed.lastOffset + 1;
+      for (const batch of batches) {
+        const placed = { ...batch, position: start + batch.position };
+        if (this.cadence.onBatch(placed)) {
+          this.offsetIndex.append(placed.lastOffset, placed.position);
+          this.timeIndex.maybeAppend(this.cadence.maxTimestampSoFar, this.cadence.offsetOfMaxTimestampSoFar);
+        }
+        this.nextOffset = placed.lastOffset + 1;
+      }
+    } catch (err) {
+      // Undo: cutting the file also gives back the space a short write took.
+      try {
+        fs.ftruncateSync(this.fd, start);
+        this.offsetIndex.truncateEntries(before.index);
+        this.timeIndex.truncateEntries(before.times);
+      } catch {
+        // the length and counts below still keep readers inside what was written before
+      }
+      this.cadence = before.cadence;
+      this.nextOffset = before.nextOffset;
+      this.resumeOffset = -1;
+      throw err;
     }
     this.size = start + records.length;
     if (batches.length > 0) this.tail.append(records, start, batches[0]!.lastOffset - lastOffsetDeltaOf(records, batches[0]!.position));
@@ -134,6 +160,7 @@ export class Segment {
    * `minOneBatch`, even an oversized one: KIP-74). The chunk is null when nothing fits.
    */
   read(offset: number, maxBytes: number, minOneBatch: boolean): SegmentRead {
+    if (this.guard !== null && !this.guardIntact()) return this.readDamaged(offset, maxBytes, minOneBatch, this.guard.damage!.validEnd);
     // A consumer reading on from where its last fetch ended needs no index search or header walk.
     const from = offset === this.resumeOffset ? this.resumePosition : this.offsetIndex.lookupPosition(offset);
     if (this.mapping !== null) {
@@ -152,21 +179,47 @@ export class Segment {
         return { chunk, reachedEnd, nextOffset: picked.nextOffset, more: !reachedEnd && picked.end === cached.used };
       }
     }
-    // Active: guess one window that covers the scan from the index entry plus the answer.
+    return this.readByWindows(offset, from, maxBytes, minOneBatch, this.size);
+  }
+
+  /** Positional reads of [from, end): one window guessed to cover the header walk and the answer. */
+  private readByWindows(offset: number, from: number, maxBytes: number, minOneBatch: boolean, end: number): SegmentRead {
     let windowStart = from;
-    let windowLength = Math.min(this.size - from, this.indexIntervalBytes + Math.max(maxBytes, BATCH_HEADER_SIZE) + BATCH_HEADER_SIZE);
+    let windowLength = Math.min(end - from, this.indexIntervalBytes + Math.max(maxBytes, BATCH_HEADER_SIZE) + BATCH_HEADER_SIZE);
     for (;;) {
       if (windowLength <= 0) return { chunk: null, reachedEnd: true, nextOffset: -1, more: false };
       const window = this.readRange(windowStart, windowLength);
       const picked = pickBatches(window, 0, window.length, offset, maxBytes, minOneBatch, this.offsetIndex, windowStart);
-      if (picked.needBytes === 0 || windowStart + window.length >= this.size) {
+      if (picked.needBytes === 0 || windowStart + window.length >= end) {
         this.rememberEnd(picked.nextOffset, windowStart + picked.end);
         const chunk = picked.end > picked.start ? window.subarray(picked.start, picked.end) : null;
-        return { chunk, reachedEnd: windowStart + picked.end >= this.size, nextOffset: picked.nextOffset, more: false };
+        return { chunk, reachedEnd: windowStart + picked.end >= end, nextOffset: picked.nextOffset, more: false };
       }
       windowStart += picked.start;
-      windowLength = Math.min(this.size - windowStart, Math.max(picked.needBytes, maxBytes + BATCH_HEADER_SIZE));
+      windowLength = Math.min(end - windowStart, Math.max(picked.needBytes, maxBytes + BATCH_HEADER_SIZE));
     }
+  }
+
+  /** False once the sealed file was seen changed (then the mapping is gone for good). */
+  private guardIntact(): boolean {
+    if (this.guard!.intact(this.baseOffset, (start, length) => this.readRange(start, length))) return true;
+    this.mapping = null;
+    this.resumeOffset = -1;
+    return false;
+  }
+
+  /**
+   * A damaged sealed segment serves the batches before `validEnd` with positional reads; an
+   * offset past it is KAFKA_STORAGE_ERROR, never a silent skip to the next segment.
+   */
+  private readDamaged(offset: number, maxBytes: number, minOneBatch: boolean, validEnd: number): SegmentRead {
+    const from = Math.min(this.offsetIndex.lookupPosition(offset), validEnd);
+    const read = from < validEnd ? this.readByWindows(offset, from, maxBytes, minOneBatch, validEnd) : null;
+    if (validEnd === this.size && read !== null) return read;
+    if (read === null || (read.chunk === null && read.reachedEnd)) {
+      throw new StorageError('STORAGE_ERROR', `offset ${offset} is in the damaged part of ${this.logPath} (${this.guard!.damage!.reason})`);
+    }
+    return { ...read, reachedEnd: false };
   }
 
   private rememberEnd(nextOffset: number, position: number): void {
@@ -180,7 +233,8 @@ export class Segment {
    * offsets) and, when asked, the CRC. Stops at the first problem.
    */
   scan(from: number, checkCrc: boolean, visit: (batch: ScannedBatch) => void | 'stop'): ScanOutcome {
-    return scanBatches(this, from, checkCrc, visit);
+    const size = this.guard?.damage?.validEnd ?? this.size;
+    return scanBatches({ baseOffset: this.baseOffset, size, readRange: (s, l) => this.readRange(s, l) }, from, checkCrc, visit);
   }
 
   /**
@@ -213,27 +267,7 @@ export class Segment {
 
   /** Rebuilds both indexes and the segment's state from the .log (after validation). */
   rebuildIndexes(): void {
-    const offsets: OffsetPosition[] = [];
-    const times: TimestampOffset[] = [];
-    const cadence = new IndexCadence(this.indexIntervalBytes);
-    let nextOffset = this.baseOffset;
-    let first: number | undefined;
-    this.scan(0, false, (batch) => {
-      first ??= batch.maxTimestamp;
-      if (cadence.onBatch(batch)) {
-        offsets.push({ offset: batch.lastOffset, position: batch.position });
-        const last = times[times.length - 1];
-        if (last === undefined || (cadence.maxTimestampSoFar > last.timestamp && cadence.offsetOfMaxTimestampSoFar > last.offset)) {
-          times.push({ timestamp: cadence.maxTimestampSoFar, offset: cadence.offsetOfMaxTimestampSoFar });
-        }
-      }
-      nextOffset = batch.lastOffset + 1;
-    });
-    this.offsetIndex.replaceAll(offsets);
-    this.timeIndex.replaceAll(times);
-    this.cadence = cadence;
-    this.nextOffset = nextOffset;
-    if (first !== undefined && first > 0) this.rollingTimestamp = first;
+    this.applyState(rebuildFromLog(this));
   }
 
   /**
@@ -242,29 +276,15 @@ export class Segment {
    * indexed (an index that lost entries): the caller then rebuilds.
    */
   restoreFromIndexes(): boolean {
-    const lastEntry = this.offsetIndex.lastEntry();
-    const lastTime = this.timeIndex.lastEntry();
-    if (lastEntry !== undefined && lastTime === undefined) return false;
-    const cadence = new IndexCadence(this.indexIntervalBytes);
-    if (lastTime !== undefined) {
-      cadence.maxTimestampSoFar = lastTime.timestamp;
-      cadence.offsetOfMaxTimestampSoFar = lastTime.offset;
-    }
-    let nextOffset = lastEntry?.offset ?? this.baseOffset;
-    let missedEntry = false;
-    const outcome = this.scan(lastEntry?.position ?? 0, false, (batch) => {
-      if (cadence.onBatch(batch)) missedEntry = true;
-      nextOffset = batch.lastOffset + 1;
-    });
-    if (outcome.problem !== undefined || missedEntry) return false;
-    if (lastTime !== undefined && lastTime.offset >= nextOffset) return false;
-    this.cadence = cadence;
-    this.nextOffset = nextOffset;
-    if (this.size >= BATCH_HEADER_SIZE) {
-      const firstMax = readInt64(this.readRange(0, BATCH_HEADER_SIZE), 35);
-      if (firstMax > 0) this.rollingTimestamp = firstMax;
-    }
-    return true;
+    const state = restoreFromIndexes(this);
+    if (state !== null) this.applyState(state);
+    return state !== null;
+  }
+
+  private applyState(state: SegmentState): void {
+    this.cadence = state.cadence;
+    this.nextOffset = state.nextOffset;
+    if (state.firstMaxTimestamp > 0) this.rollingTimestamp = state.firstMaxTimestamp;
   }
 
   /** Makes the segment read-only: final time index entry, indexes closed, .log mapped. */
@@ -277,7 +297,8 @@ export class Segment {
     this.timeIndex.close();
     this.tail.clear();
     if (this.size > 0) this.mapping = mapReadOnly(this.fd, this.size);
-    fs.closeSync(this.fd);
+    // The descriptor stays open: the guard fstat's it, and damaged reads use it.
+    this.guard = new SealedGuard(this.fd, this.size);
     this.fd = null;
   }
 
@@ -292,17 +313,23 @@ export class Segment {
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
+    this.guard?.close();
+    this.guard = null;
     this.offsetIndex.close();
     this.timeIndex.close();
   }
 
   /** Bytes [start, start+length) of the .log: a slice of the mapping or a fresh read. */
   readRange(start: number, length: number): Buffer {
-    if (this.mapping !== null) return this.mapping.subarray(start, start + length);
+    if (this.mapping !== null && (this.guard === null || this.guardIntact())) return this.mapping.subarray(start, start + length);
+    const fd = this.fd ?? this.guard?.fd;
+    if (fd === undefined) throw new StorageError('STORAGE_ERROR', `segment ${this.logPath} is closed`);
+    const damage = this.guard?.damage;
+    if (damage) length = Math.max(0, Math.min(length, damage.validEnd - start));
     const out = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = fs.readSync(this.fd!, out, done, length - done, start + done);
+      const n = fs.readSync(fd, out, done, length - done, start + done);
       if (n === 0) return out.subarray(0, done);
       done += n;
     }

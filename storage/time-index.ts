@@ -121,6 +121,13 @@ export class TimeIndex {
     if (this.fd === null) fs.closeSync(fd);
   }
 
+  /** Drops entries past the first `entries` (undoing a failed append). */
+  truncateEntries(entries: number): void {
+    if (entries >= this.count) return;
+    this.count = entries;
+    if (this.fd !== null) fs.ftruncateSync(this.fd, entries * TIME_INDEX_ENTRY_SIZE);
+  }
+
   flush(): void {
     if (this.fd !== null) fs.fdatasyncSync(this.fd);
   }

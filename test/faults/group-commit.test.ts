@@ -1,0 +1,74 @@
+/**
+ * The `always` flush policy through the Kafka protocol: an acks=-1 or acks=1 answer comes only
+ * after the batch's bytes were fdatasync'd (checked against the sync log, storage/sync-log.ts),
+ * and concurrent producers share syncs (group commit): far fewer syncs than requests.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterEach, expect, it } from 'vitest';
+import { readSyncLog } from '../../storage/sync-log.js';
+import { startTestBroker, tempDataDir } from '../helpers/broker.js';
+
+const quiet = { logLevel: logLevel.NOTHING, connectionTimeout: 10_000 };
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function brokerWithSyncLog(flushPolicy: 'never' | 'always') {
+  const syncLog = path.join(tempDataDir('brooklet-synclog-'), 'syncs');
+  process.env.BROOKLET_TEST_SYNC_LOG = syncLog;
+  const broker = await startTestBroker({ flushPolicy });
+  delete process.env.BROOKLET_TEST_SYNC_LOG;
+  cleanups.push(() => broker.close());
+  const kafka = new Kafka({ clientId: 'gc', brokers: [broker.bootstrap], ...quiet });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'gc', numPartitions: 1 }] });
+  await admin.disconnect();
+  const logFile = path.join(broker.dataDir, 'gc-0', '00000000000000000000.log');
+  const syncLines = () => fs.readFileSync(syncLog, 'utf8').split('\n').filter((l) => l.startsWith(logFile + '\t')).length;
+  return { broker, kafka, logFile, synced: () => readSyncLog(syncLog).get(logFile) ?? 0, syncLines };
+}
+
+for (const acks of [-1, 1]) {
+  it(`always: every acks=${acks} answer comes after its bytes were synced; never: not`, async () => {
+    for (const policy of ['always', 'never'] as const) {
+      const { kafka, logFile, synced } = await brokerWithSyncLog(policy);
+      const producer = kafka.producer();
+      await producer.connect();
+      cleanups.push(() => producer.disconnect());
+      let unsyncedAnswers = 0;
+      for (let i = 0; i < 20; i++) {
+        await producer.send({ topic: 'gc', acks, messages: [{ value: `v${i}` }, { value: `w${i}` }] });
+        if (synced() < fs.statSync(logFile).size) unsyncedAnswers++;
+      }
+      if (policy === 'always') expect(unsyncedAnswers).toBe(0);
+      else expect(unsyncedAnswers).toBe(20);
+    }
+  });
+}
+
+it('always: 10 concurrent producers x 20 requests share syncs (group commit)', async () => {
+  const { kafka, logFile, synced, syncLines } = await brokerWithSyncLog('always');
+  const producers = await Promise.all(Array.from({ length: 10 }, async () => {
+    const p = kafka.producer();
+    await p.connect();
+    cleanups.push(() => p.disconnect());
+    return p;
+  }));
+  let requests = 0;
+  await Promise.all(producers.map(async (producer, id) => {
+    for (let i = 0; i < 20; i++) {
+      await producer.send({ topic: 'gc', acks: -1, messages: [{ value: `p${id}-${i}` }] });
+      requests++;
+    }
+  }));
+  const syncs = syncLines();
+  console.log(`group commit: ${requests} acks=-1 requests from 10 producers, ${syncs} syncs of the partition's .log`);
+  expect(requests).toBe(200);
+  expect(syncs).toBeGreaterThan(0);
+  expect(syncs).toBeLessThan(requests / 2);
+  expect(synced()).toBe(fs.statSync(logFile).size);
+});
