@@ -16,6 +16,19 @@ Options (each also settable as an environment variable):
   --num-partitions N        partitions of auto-created topics
                                                       BROOKLET_NUM_PARTITIONS    (default 1)
   --segment-bytes N         default segment.bytes     BROOKLET_SEGMENT_BYTES     (default 1073741824)
+  --group-initial-rebalance-delay-ms N
+                            wait for more members before a group's first rebalance
+                                                      BROOKLET_GROUP_INITIAL_REBALANCE_DELAY_MS (default 0; Kafka's is 3000)
+  --group-min-session-timeout-ms N
+                            smallest session timeout a consumer may ask for
+                                                      BROOKLET_GROUP_MIN_SESSION_TIMEOUT_MS (default 6000)
+  --offsets-retention-minutes N
+                            drop offsets of groups empty this long
+                                                      BROOKLET_OFFSETS_RETENTION_MINUTES (default 10080, 7 days)
+  --flush-policy P          never|interval|always: when data is fdatasync'd (see README)
+                                                      BROOKLET_FLUSH_POLICY      (default never, as Kafka)
+  --flush-interval-ms N     for interval: longest time data stays unsynced
+                                                      BROOKLET_FLUSH_INTERVAL_MS (default 1000)
   --log-level L             trace|debug|info|warn|error|silent
                                                       BROOKLET_LOG_LEVEL         (default info)
   -h, --help                show this help
@@ -40,6 +53,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         'num-partitions': { type: 'string' },
         'segment-bytes': { type: 'string' },
         'log-level': { type: 'string' },
+        'flush-policy': { type: 'string' },
+        'flush-interval-ms': { type: 'string' },
+        'group-initial-rebalance-delay-ms': { type: 'string' },
+        'group-min-session-timeout-ms': { type: 'string' },
+        'offsets-retention-minutes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -57,6 +75,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     numPartitions: integer('num-partitions', v['num-partitions'] ?? env.BROOKLET_NUM_PARTITIONS),
     segmentBytes: integer('segment-bytes', v['segment-bytes'] ?? env.BROOKLET_SEGMENT_BYTES),
     logLevel: v['log-level'] ?? env.BROOKLET_LOG_LEVEL,
+    flushPolicy: (v['flush-policy'] ?? env.BROOKLET_FLUSH_POLICY) as BrokerConfig['flushPolicy'] | undefined,
+    flushIntervalMs: integer('flush-interval-ms', v['flush-interval-ms'] ?? env.BROOKLET_FLUSH_INTERVAL_MS),
+    groupInitialRebalanceDelayMs: integer('group-initial-rebalance-delay-ms',
+      v['group-initial-rebalance-delay-ms'] ?? env.BROOKLET_GROUP_INITIAL_REBALANCE_DELAY_MS),
+    groupMinSessionTimeoutMs: integer('group-min-session-timeout-ms',
+      v['group-min-session-timeout-ms'] ?? env.BROOKLET_GROUP_MIN_SESSION_TIMEOUT_MS),
+    offsetsRetentionMinutes: integer('offsets-retention-minutes',
+      v['offsets-retention-minutes'] ?? env.BROOKLET_OFFSETS_RETENTION_MINUTES),
   };
   if (v['no-auto-create-topics']) config.autoCreateTopics = false;
   else if (v['auto-create-topics']) config.autoCreateTopics = true;

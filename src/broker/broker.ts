@@ -1,11 +1,12 @@
 /**
  * The broker's state and services, shared by every handler: configuration, the log manager,
- * producer ids and the long-poll waiters. Single node: this broker (config.nodeId) leads every
+ * producer ids, the group coordinator and the long-poll waiters. Single node: this broker (config.nodeId) leads every
  * partition at leader epoch 0.
  */
 import type { Logger } from 'pino';
 import { LogManager, type TopicInfo } from '../../storage/log-manager.js';
 import type { BrokerConfig } from '../config.js';
+import { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import { ProducerIds } from '../coordinator/producer-ids.js';
 import { FetchWaiters } from './fetch-waiters.js';
 
@@ -14,6 +15,8 @@ export const LEADER_EPOCH = 0;
 export class Broker {
   readonly logs: LogManager;
   readonly producerIds: ProducerIds;
+  /** Consumer groups and committed offsets (stored in __consumer_offsets, loaded here). */
+  readonly groups: GroupCoordinator;
   readonly waiters = new FetchWaiters();
   /** Set when shutdown begins: long polls answer at once and no longer read the logs. */
   stopping = false;
@@ -27,9 +30,21 @@ export class Broker {
         segmentBytes: config.segmentBytes,
         segmentMs: config.segmentMs,
         indexIntervalBytes: config.indexIntervalBytes,
+        flushPolicy: config.flushPolicy,
+        flushIntervalMs: config.flushIntervalMs,
       },
+      onBackgroundError: (err) => log.error({ err }, 'background sync or checkpoint failed'),
+      // Test hook for the power-loss tests (storage/sync-log.ts); unset in normal use.
+      syncLogPath: process.env.BROOKLET_TEST_SYNC_LOG || undefined,
     });
     this.producerIds = new ProducerIds(config.dataDir);
+    this.groups = new GroupCoordinator(this.logs, log, {
+      initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+      minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+      maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+      offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
+      offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
+    });
     this.advertisedPort = config.port;
   }
 
@@ -49,6 +64,7 @@ export class Broker {
     const deleted = this.logs.deleteTopic(name);
     if (deleted) {
       this.log.info({ topic: name }, 'topic deleted');
+      this.groups.topicDeleted(name);
       this.waiters.wakeAll();
     }
     return deleted;
@@ -58,10 +74,13 @@ export class Broker {
   beginShutdown(): void {
     this.stopping = true;
     this.waiters.wakeAll();
+    // Waiting JoinGroup/SyncGroup answers NOT_COORDINATOR now, so connections can drain.
+    this.groups.beginShutdown();
   }
 
   close(): void {
     this.beginShutdown();
+    this.groups.close();
     this.logs.close();
   }
 }

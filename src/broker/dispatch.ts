@@ -7,22 +7,46 @@ import { produce } from './handlers/00-produce.js';
 import { fetch } from './handlers/01-fetch.js';
 import { listOffsets } from './handlers/02-list-offsets.js';
 import { metadata } from './handlers/03-metadata.js';
+import { offsetCommit } from './handlers/08-offset-commit.js';
+import { offsetFetch } from './handlers/09-offset-fetch.js';
+import { findCoordinator } from './handlers/10-find-coordinator.js';
+import { joinGroup } from './handlers/11-join-group.js';
+import { heartbeat } from './handlers/12-heartbeat.js';
+import { leaveGroup } from './handlers/13-leave-group.js';
+import { syncGroup } from './handlers/14-sync-group.js';
+import { describeGroups } from './handlers/15-describe-groups.js';
+import { listGroups } from './handlers/16-list-groups.js';
 import { apiVersions } from './handlers/18-api-versions.js';
 import { createTopics } from './handlers/19-create-topics.js';
 import { deleteTopics } from './handlers/20-delete-topics.js';
 import { initProducerId } from './handlers/22-init-producer-id.js';
 import { offsetForLeaderEpoch } from './handlers/23-offset-for-leader-epoch.js';
+import { describeConfigs } from './handlers/32-describe-configs.js';
+import { deleteGroups } from './handlers/42-delete-groups.js';
+import { offsetDelete } from './handlers/47-offset-delete.js';
 
 const HANDLERS: readonly ApiHandler[] = [
   produce,
   fetch,
   listOffsets,
   metadata,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
   apiVersions,
   createTopics,
   deleteTopics,
   initProducerId,
   offsetForLeaderEpoch,
+  describeConfigs,
+  deleteGroups,
+  offsetDelete,
 ];
 
 export const ROUTES: ReadonlyMap<number, ApiHandler> = new Map(HANDLERS.map((h) => [h.apiKey, h]));

@@ -1,3 +1,10 @@
+import { OFFSETS_TOPIC } from '../coordinator/offsets-log.js';
+
+/** Internal topics are written by the broker only: clients may read them, not produce to or delete them. */
+export function isInternalTopic(name: string): boolean {
+  return name === OFFSETS_TOPIC;
+}
+
 /** Kafka's topic-name rules: 1-249 characters of [a-zA-Z0-9._-], and not "." or "..". */
 const LEGAL = /^[a-zA-Z0-9._-]+$/;
 export const MAX_TOPIC_NAME_LENGTH = 249;
@@ -10,7 +17,8 @@ export function topicNameProblem(name: string | null | undefined): string | null
     return `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME_LENGTH} characters, topic name: ${name}`;
   }
   if (!LEGAL.test(name)) {
-    return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`;
+    // Kafka 4's controller words it this way in CreateTopics answers (the client-side check differs).
+    return `Topic name is invalid: '${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
   }
   return null;
 }

@@ -7,7 +7,15 @@
  * sizes and CRC, applies idempotent-producer rules (a duplicate of one of the last 5 batches is
  * answered with its original offset), and assigns offsets in place. Errors are per partition.
  * acks must be 0, 1 or -1; with acks=0 nothing is answered. Long-polling fetches on a partition
- * are woken after each append. A batch larger than max.message.bytes is MESSAGE_TOO_LARGE.
+ * are woken after each append. A batch larger than max.message.bytes is MESSAGE_TOO_LARGE; an
+ * internal topic (__consumer_offsets) is INVALID_TOPIC_EXCEPTION, as in Kafka.
+ * Durability: a partition under the `always` flush policy answers only after its batch was
+ * fdatasync'd, for acks=1 as well as acks=-1 (Kafka's acks=1 promises only "leader wrote it";
+ * on one node the safer reading costs nothing extra, since the sync is shared anyway). The
+ * handler then returns a Promise: every append of the request first, then one wait on the group
+ * committer, whose round carries every other request appended meanwhile (group commit: no sync
+ * per request). A failed sync answers KAFKA_STORAGE_ERROR for that partition. acks=0 requests
+ * the same sync but nobody waits for it.
  * Not here: transactions (the transactional id is ignored), LogAppendTime, quotas.
  */
 import { ErrorCode, type ProduceRequest, type ProduceResponse } from '../../../protocol/index.js';
@@ -15,6 +23,7 @@ import { FetchWaiters } from '../fetch-waiters.js';
 import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.js';
 import { kafkaCodeOf } from '../storage-errors.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../topic-configs.js';
+import { isInternalTopic } from '../topic-names.js';
 
 type PartitionResponse = ProduceResponse.PartitionProduceResponse;
 
@@ -23,12 +32,14 @@ export const produce = defineHandler<ProduceRequest, ProduceResponse>({
   name: 'Produce',
   versions: { min: 0, max: 8 },
   handle(request, ctx) {
+    const syncs: Promise<void>[] = [];
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
-      partitionResponses: topic.partitionData.map((p) => appendPartition(ctx, request.acks, topic.name, p.index, p.records)),
+      partitionResponses: topic.partitionData.map((p) => appendPartition(ctx, request.acks, topic.name, p.index, p.records, syncs)),
     }));
     if (request.acks === 0) return NO_RESPONSE;
-    return { responses, throttleTimeMs: 0 };
+    const response = { responses, throttleTimeMs: 0 };
+    return syncs.length === 0 ? response : Promise.all(syncs).then(() => response);
   },
   errorResponse: (request, errorCode) => ({
     responses: request.topicData.map((t) => ({
@@ -38,9 +49,12 @@ export const produce = defineHandler<ProduceRequest, ProduceResponse>({
   }),
 });
 
-function appendPartition(ctx: RequestContext, acks: number, topicName: string, index: number, records: Buffer | null): PartitionResponse {
+function appendPartition(
+  ctx: RequestContext, acks: number, topicName: string, index: number, records: Buffer | null, syncs: Promise<void>[],
+): PartitionResponse {
   if (ctx.apiVersion < 3) return failure(index, ErrorCode.UNSUPPORTED_VERSION);
   if (acks !== 0 && acks !== 1 && acks !== -1) return failure(index, ErrorCode.INVALID_REQUIRED_ACKS);
+  if (isInternalTopic(topicName)) return failure(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   const { broker } = ctx;
   const topic = broker.logs.getTopic(topicName);
   const log = topic ? broker.logs.partition(topicName, index) : undefined;
@@ -51,7 +65,7 @@ function appendPartition(ctx: RequestContext, acks: number, topicName: string, i
   try {
     const result = log.append(records);
     if (!result.duplicate) broker.waiters.notify(FetchWaiters.key(topicName, index));
-    return {
+    const answer: PartitionResponse = {
       index,
       errorCode: ErrorCode.NONE,
       baseOffset: result.baseOffset,
@@ -60,6 +74,14 @@ function appendPartition(ctx: RequestContext, acks: number, topicName: string, i
       recordErrors: [],
       errorMessage: null,
     };
+    // A retried duplicate waits too: its original may not be on disk yet.
+    const durable = broker.logs.durableAck(log, result.lastOffset + 1);
+    if (durable !== null) {
+      syncs.push(durable.catch((err: unknown) => {
+        Object.assign(answer, failure(index, kafkaCodeOf(err) ?? ErrorCode.KAFKA_STORAGE_ERROR, (err as Error).message));
+      }));
+    }
+    return answer;
   } catch (err) {
     const code = kafkaCodeOf(err);
     if (code === undefined) throw err;

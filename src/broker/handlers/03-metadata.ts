@@ -5,9 +5,11 @@
  * the broker allows it (default on) and the request does too (allow_auto_topic_creation, v4+);
  * Kafka answers LEADER_NOT_AVAILABLE for a topic it just created, Brooklet answers it ready.
  * An illegal name is INVALID_TOPIC_EXCEPTION; an unknown one UNKNOWN_TOPIC_OR_PARTITION.
+ * __consumer_offsets (the group coordinator's log) is listed with isInternal: true.
  */
 import { ErrorCode, type MetadataRequest, type MetadataResponse } from '../../../protocol/index.js';
 import type { TopicInfo } from '../../../storage/log-manager.js';
+import { OFFSETS_TOPIC } from '../../coordinator/offsets-log.js';
 import { LEADER_EPOCH, type Broker } from '../broker.js';
 import { defineHandler } from '../handler.js';
 import { topicNameProblem } from '../topic-names.js';
@@ -54,7 +56,7 @@ function describeTopic(broker: Broker, topic: TopicInfo): TopicResponse {
     errorCode: ErrorCode.NONE,
     name: topic.name,
     topicId: topic.topicId,
-    isInternal: false,
+    isInternal: topic.name === OFFSETS_TOPIC,
     partitions: Array.from({ length: topic.partitions }, (_, index) => ({
       errorCode: ErrorCode.NONE,
       partitionIndex: index,

@@ -1,0 +1,51 @@
+/**
+ * FindCoordinator (key 10), versions 0-4 (v3+ flexible; v4 batches keys). kafkajs sends 2,
+ * librdkafka 0-2, Java 4+.
+ *
+ * Single node: the coordinator of every group is this broker (its node id and advertised
+ * host/port, as in Metadata). Transaction coordinators (key type 1) are not implemented yet and
+ * answer COORDINATOR_NOT_AVAILABLE, which clients retry; an unknown key type is INVALID_REQUEST.
+ * Left out: v5-6 (share groups).
+ */
+import { ErrorCode, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../../protocol/index.js';
+import type { Broker } from '../broker.js';
+import { defineHandler } from '../handler.js';
+
+const GROUP_KEY_TYPE = 0;
+const TRANSACTION_KEY_TYPE = 1;
+
+interface Answer {
+  errorCode: number;
+  errorMessage: string | null;
+  nodeId: number;
+  host: string;
+  port: number;
+}
+
+export const findCoordinator = defineHandler<FindCoordinatorRequest, FindCoordinatorResponse>({
+  apiKey: 10,
+  name: 'FindCoordinator',
+  versions: { min: 0, max: 4 },
+  handle(request, ctx) {
+    if (ctx.apiVersion >= 4) {
+      return {
+        throttleTimeMs: 0,
+        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx.broker, request.keyType) })),
+      };
+    }
+    return { throttleTimeMs: 0, ...coordinatorFor(ctx.broker, request.keyType) };
+  },
+  errorResponse: (request, errorCode, ctx) => {
+    const failed = { errorCode, errorMessage: null, nodeId: -1, host: '', port: -1 };
+    return ctx.apiVersion >= 4 ? { coordinators: request.coordinatorKeys.map((key) => ({ key, ...failed })) } : failed;
+  },
+});
+
+function coordinatorFor(broker: Broker, keyType: number): Answer {
+  if (keyType === GROUP_KEY_TYPE) {
+    return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: broker.nodeId, host: broker.config.advertisedHost, port: broker.advertisedPort };
+  }
+  const errorCode = keyType === TRANSACTION_KEY_TYPE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.INVALID_REQUEST;
+  const errorMessage = keyType === TRANSACTION_KEY_TYPE ? 'transactions are not supported yet' : `unknown key type ${keyType}`;
+  return { errorCode, errorMessage, nodeId: -1, host: '', port: -1 };
+}

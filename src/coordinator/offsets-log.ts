@@ -1,0 +1,90 @@
+/**
+ * The durable side of the coordinator: committed offsets and group metadata written as record
+ * batches to the internal topic __consumer_offsets (records in Kafka's formats, see
+ * offset-records.ts) and replayed at startup.
+ *
+ * The topic is created on first write with one partition (a single node gains nothing from
+ * more). If it already exists with N partitions, a group's records go to Kafka's choice,
+ * abs(javaHashCode(groupId)) % N, and replay reads every partition, so a log written by either
+ * layout loads. Appends are synchronous into the page cache, so an answered commit survives
+ * kill -9 (Kafka's default durability: fsync is left to the OS). There is no compaction yet: the
+ * log keeps every commit and replay reads them all (later records win, tombstones delete).
+ */
+import { batchSize, decodeRecordBatch, encodeRecordBatch } from '../../protocol/index.js';
+import type { LogManager } from '../../storage/log-manager.js';
+import { decodeKey, type OffsetsRecordKey } from './offset-records.js';
+
+export const OFFSETS_TOPIC = '__consumer_offsets';
+const REPLAY_READ_BYTES = 1024 * 1024;
+
+export interface OffsetsRecord {
+  key: Buffer;
+  /** null: a tombstone. */
+  value: Buffer | null;
+}
+
+export class OffsetsLog {
+  constructor(private readonly logs: LogManager, private readonly partitionsOnCreate = 1) {}
+
+  /** Appends the records of one group as one batch; throws when the log cannot take them. */
+  append(groupId: string, records: readonly OffsetsRecord[], now: number): void {
+    if (records.length === 0) return;
+    const topic = this.logs.getTopic(OFFSETS_TOPIC) ??
+      this.logs.createTopic(OFFSETS_TOPIC, this.partitionsOnCreate, { 'cleanup.policy': 'compact' });
+    const log = this.logs.partition(OFFSETS_TOPIC, partitionFor(groupId, topic.partitions));
+    if (!log) throw new Error(`${OFFSETS_TOPIC} has no partition for group ${groupId}`);
+    log.append(encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })), timestamp: now }));
+  }
+
+  /**
+   * Calls `visit` for every record of every partition, oldest first. Returns the record count.
+   * A batch or record that cannot be read (a client produced garbage into the topic) is skipped
+   * and reported through `onSkip`, so it can never keep the broker from starting.
+   */
+  replay(visit: (key: OffsetsRecordKey, value: Buffer | null) => void, onSkip: (where: string, err: unknown) => void): number {
+    const topic = this.logs.getTopic(OFFSETS_TOPIC);
+    if (!topic) return 0;
+    let count = 0;
+    for (let p = 0; p < topic.partitions; p++) {
+      const log = this.logs.partition(OFFSETS_TOPIC, p);
+      if (!log) continue;
+      let offset = log.logStartOffset;
+      while (offset < log.logEndOffset) {
+        const read = log.read(offset, REPLAY_READ_BYTES, true);
+        if (read.outOfRange || read.chunks.length === 0) break;
+        for (const chunk of read.chunks) {
+          for (let pos = 0; pos < chunk.length; pos += batchSize(chunk, pos)) {
+            let records;
+            try {
+              records = decodeRecordBatch(chunk, pos).records;
+            } catch (err) {
+              onSkip(`batch in ${OFFSETS_TOPIC}-${p} near offset ${offset}`, err);
+              continue;
+            }
+            for (const record of records) {
+              if (record.offset < offset || record.key === null) continue;
+              try {
+                const key = decodeKey(record.key);
+                if (key === undefined) continue;
+                visit(key, record.value);
+                count++;
+              } catch (err) {
+                onSkip(`record ${OFFSETS_TOPIC}-${p}@${record.offset}`, err);
+              }
+            }
+          }
+        }
+        if (read.nextOffset <= offset) break;
+        offset = read.nextOffset;
+      }
+    }
+    return count;
+  }
+}
+
+/** Kafka's partition for a group: abs(String.hashCode) modulo the partition count. */
+export function partitionFor(groupId: string, partitions: number): number {
+  let hash = 0;
+  for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
+  return (hash & 0x7fffffff) % partitions;
+}
