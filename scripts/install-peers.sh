@@ -3,6 +3,7 @@
 #   - real Apache Kafka's jars   -> .cache/kafka-jars/<version>        (scripts/kafka/pom.xml)
 #   - the Java client peer       -> test/compat/java/target/            (test/compat/java/pom.xml)
 #   - the librdkafka peer        -> test/compat/python/.venv            (requirements.txt there)
+#   - kcat                       -> from Debian with apt-get (when root)
 # Idempotent and fast when nothing changed: each step records a stamp of its inputs and skips
 # itself while the stamp matches. Prints one line per peer; exits non-zero if any step fails.
 # Needs Java 17+, Maven 3.8+, Python 3.9+ with venv, and access to Maven Central and PyPI.
@@ -63,4 +64,18 @@ else
   "$PY_PEER/.venv/bin/pip" install -q --disable-pip-version-check -r "$PY_PEER/requirements.txt"
   echo "$PY_STAMP" > "$PY_PEER/.venv/.stamp"
   echo "librdkafka peer: installed confluent-kafka $("$PY_PEER/.venv/bin/python" -c 'import confluent_kafka; print(confluent_kafka.version(), "librdkafka", confluent_kafka.libversion()[0])')"
+fi
+
+# --- kcat (librdkafka's command-line client) from Debian --------------------------------------
+# The compatibility matrix drives it as a client. apt-get needs root (CI runs as root); elsewhere
+# a missing kcat only skips its matrix rows, unless CI=true, where the tests then fail.
+if command -v kcat >/dev/null 2>&1; then
+  echo "kcat: $(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\).*/\1/p' | head -1) on PATH"
+elif command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null
+  echo "kcat: installed $(kcat -V 2>&1 | sed -n 's/^Version \([^ ]*\).*/\1/p' | head -1) from Debian"
+else
+  echo "kcat: not installed (needs root and apt-get); its compatibility-matrix rows will be skipped" >&2
+  [[ "${CI:-}" == "true" ]] && exit 1
 fi

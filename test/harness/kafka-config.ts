@@ -58,7 +58,14 @@ export function log4j2Properties(): string {
   ].join('\n');
 }
 
-/** A random cluster id in Kafka's form: a UUID as 22 characters of URL-safe base64. */
+/**
+ * A random cluster id in Kafka's form: a UUID as 22 characters of URL-safe base64. Never one
+ * starting with '-': kafka-storage's argument parser would take it for an option (Kafka's own
+ * Uuid.randomUuid() skips those for the same reason).
+ */
 export function randomClusterId(): string {
-  return crypto.randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = crypto.randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }

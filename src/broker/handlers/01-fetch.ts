@@ -16,6 +16,7 @@ import { ErrorCode, type FetchRequest, type FetchResponse } from '../../../proto
 import { LEADER_EPOCH } from '../broker.js';
 import { FetchWaiters } from '../fetch-waiters.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import { kafkaCodeOf } from '../storage-errors.js';
 
 type PartitionData = FetchResponse.PartitionData;
 const READ_COMMITTED = 1;
@@ -91,10 +92,17 @@ function readPartition(
     abortedTransactions: readCommitted ? [] : null,
     preferredReadReplica: -1,
   };
-  const read = log.read(request.fetchOffset, maxBytes, minOneBatch);
-  if (read.outOfRange) {
-    return { partition: { ...common, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null }, size: 0, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE };
+  let read;
+  try {
+    read = log.read(request.fetchOffset, maxBytes, minOneBatch);
+  } catch (err) {
+    // A segment damaged on disk under the broker fails this partition only (KAFKA_STORAGE_ERROR).
+    const code = kafkaCodeOf(err);
+    if (code === undefined) throw err;
+    return failed(index, code);
   }
+  // Kafka answers an out-of-range offset with -1 watermarks, like any other partition error.
+  if (read.outOfRange) return failed(index, ErrorCode.OFFSET_OUT_OF_RANGE);
   return { partition: { ...common, errorCode: ErrorCode.NONE, records: read.chunks }, size: read.bytes, errorCode: ErrorCode.NONE };
 }
 

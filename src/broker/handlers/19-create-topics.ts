@@ -5,7 +5,7 @@
  * replication factor -1 or 1 on a single node (INVALID_REPLICATION_FACTOR), manual assignments only
  * onto this broker (INVALID_REPLICA_ASSIGNMENT), known configs with valid values (INVALID_CONFIG),
  * a name listed twice (INVALID_REQUEST). validate_only checks without creating. v5+ answer the
- * partition count, replication factor and the configs set on the topic; v7 the topic id.
+ * partition count, replication factor and every topic config with its source; v7 the topic id.
  * Brooklet caps partitions per topic at MAX_PARTITIONS (each partition owns open files).
  */
 import { ErrorCode, type CreateTopicsRequest, type CreateTopicsResponse } from '../../../protocol/index.js';
@@ -13,10 +13,10 @@ import type { Broker } from '../broker.js';
 import { defineHandler } from '../handler.js';
 import { validateTopicConfigs } from '../topic-configs.js';
 import { topicNameProblem } from '../topic-names.js';
+import { topicEntries } from './32-describe-configs.js';
 
 type TopicResult = CreateTopicsResponse.CreatableTopicResult;
 export const MAX_PARTITIONS = 10_000;
-const TOPIC_CONFIG_SOURCE = 1;
 
 export const createTopics = defineHandler<CreateTopicsRequest, CreateTopicsResponse>({
   apiKey: 19,
@@ -79,12 +79,13 @@ function createOne(broker: Broker, topic: CreateTopicsRequest.CreatableTopic, va
     errorMessage: null,
     numPartitions: partitions,
     replicationFactor: 1,
-    configs: Object.entries(finalConfigs).map(([key, value]) => ({
-      name: key, value, readOnly: false, configSource: TOPIC_CONFIG_SOURCE, isSensitive: false,
+    // Kafka answers every topic config with its effective value and source, not only the ones set.
+    configs: topicEntries(broker, finalConfigs, false).map((c) => ({
+      name: c.name!, value: c.value ?? null, readOnly: c.readOnly!, configSource: c.configSource!, isSensitive: c.isSensitive!,
     })),
   };
 }
 
 function failure(name: string, errorCode: number, errorMessage: string | null): TopicResult {
-  return { name, topicId: Buffer.alloc(16), errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null };
+  return { name, topicId: Buffer.alloc(16), errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: [] };
 }

@@ -1,0 +1,61 @@
+/**
+ * The two brokers a differential test file compares: real Apache Kafka (startRealKafka: the
+ * Maven jars, or KAFKA_BOOTSTRAP) and a fresh Brooklet, configured alike (auto-create on or off,
+ * one partition by default). Kafka takes seconds to start, so a file starts one pair in beforeAll
+ * and every scenario in the file uses its own topic names on it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBroker } from '../../src/index.js';
+import { startRealKafka } from '../harness/kafka.js';
+import { kafkaJarsDir } from '../harness/repo-paths.js';
+import { spawnSync } from 'node:child_process';
+
+export type BrokerKind = 'kafka' | 'brooklet';
+
+export interface Side {
+  kind: BrokerKind;
+  bootstrap: string;
+  /** Where the broker keeps its partition directories (for kafka-dump-log); null when unknown. */
+  dataDir: string | null;
+}
+
+export interface BrokerPair {
+  kafka: Side;
+  brooklet: Side;
+  close(): Promise<void>;
+}
+
+/** Why real Kafka cannot run here, or null. With CI=true the caller fails instead of skipping. */
+export function realKafkaMissing(): string | null {
+  if (process.env.KAFKA_BOOTSTRAP) return null;
+  if (spawnSync('java', ['-version']).status !== 0) return 'java is not on PATH (real Kafka needs Java 17+)';
+  if (!fs.existsSync(kafkaJarsDir())) return `no Kafka jars in ${kafkaJarsDir()}: run scripts/install-peers.sh`;
+  return null;
+}
+
+export async function startPair(opts: { autoCreateTopics?: boolean } = {}): Promise<BrokerPair> {
+  const autoCreateTopics = opts.autoCreateTopics ?? true;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-diff-'));
+  const [k, b] = await Promise.allSettled([
+    startRealKafka({ autoCreateTopics }),
+    startBroker({ port: 0, dataDir, autoCreateTopics, logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn' }),
+  ]);
+  if (k.status === 'rejected' || b.status === 'rejected') {
+    // Never leave the one that did start running behind a failed start.
+    await Promise.all([k.status === 'fulfilled' && k.value.close(), b.status === 'fulfilled' && b.value.close()]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw k.status === 'rejected' ? k.reason : (b as PromiseRejectedResult).reason;
+  }
+  const kafka = k.value;
+  const brooklet = b.value;
+  return {
+    kafka: { kind: 'kafka', bootstrap: kafka.bootstrap, dataDir: kafka.logFile ? path.join(path.dirname(kafka.logFile), 'data') : null },
+    brooklet: { kind: 'brooklet', bootstrap: brooklet.bootstrap, dataDir },
+    close: async () => {
+      await Promise.all([kafka.close(), brooklet.close()]);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
