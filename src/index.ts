@@ -14,6 +14,9 @@ import { Listener } from './server/listener.js';
 
 export type { BrokerConfig } from './config.js';
 
+/** Connections get 5 s to drain at shutdown; past this the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 15_000;
+
 export interface StartOptions extends Partial<BrokerConfig> {
   /** Shut down cleanly on SIGINT/SIGTERM and exit (the CLI sets this). */
   installSignalHandlers?: boolean;
@@ -69,15 +72,21 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
   };
 
   if (installSignalHandlers) {
+    let signalled = false;
     const onSignal = (signal: NodeJS.Signals) => {
+      // A second signal means "now": the operator gave up waiting for the clean shutdown.
+      if (signalled) process.exit(130);
+      signalled = true;
       log.info({ signal }, 'shutting down');
+      // A clean shutdown takes well under a second; never let a stuck peer keep the process alive.
+      setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
       close().then(() => process.exit(0), (err) => {
         log.error({ err }, 'shutdown failed');
         process.exit(1);
       });
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   }
 
   log.info({ bootstrap, dataDir: config.dataDir }, `brooklet ready on ${bootstrap}`);

@@ -157,7 +157,11 @@ export class Connection implements ConnectionInfo {
   }
 
   private maybeFinishClosing(): void {
-    if (this.closing && !this.busy && this.queue.length === 0 && !this.closed) this.socket.end();
+    if (!this.closing || this.busy || this.queue.length > 0 || this.closed) return;
+    this.socket.end();
+    // Keep reading (onData drops everything while closing) so the peer's own FIN is seen and the
+    // socket closes at once, instead of waiting out the grace period with a paused socket.
+    this.socket.resume();
   }
 
   private onProcessError(err: unknown): void {
