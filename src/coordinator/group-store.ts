@@ -74,16 +74,20 @@ export class GroupStore {
     }
   }
 
-  /** Writes offsets (null: delete them); throws when the log refuses, so commits can fail. */
-  writeOffsets(groupId: string, entries: { topic: string; partition: number; offset: CommittedOffset | null }[]): void {
-    this.write(groupId, entries.map((e) => ({
+  /**
+   * Writes offsets (null: delete them); throws when the log refuses, so commits can fail.
+   * With `waitForSync`, returns the wait for the sync under the `always` flush policy (see
+   * OffsetsLog.append); the caller must then handle its rejection.
+   */
+  writeOffsets(groupId: string, entries: { topic: string; partition: number; offset: CommittedOffset | null }[], waitForSync = false): Promise<void> | null {
+    return this.write(groupId, entries.map((e) => ({
       key: encodeOffsetKey(groupId, e.topic, e.partition),
       value: e.offset === null ? null : encodeOffsetValue(e.offset),
-    })));
+    })), waitForSync);
   }
 
-  private write(groupId: string, records: OffsetsRecord[]): void {
-    this.log.append(groupId, records, this.now());
+  private write(groupId: string, records: OffsetsRecord[], waitForSync = false): Promise<void> | null {
+    return this.log.append(groupId, records, this.now(), waitForSync);
   }
 
   /** Rebuilds groups and offsets from the log; returns the groups that came back with members. */

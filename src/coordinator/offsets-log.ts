@@ -7,7 +7,9 @@
  * more). If it already exists with N partitions, a group's records go to Kafka's choice,
  * abs(javaHashCode(groupId)) % N, and replay reads every partition, so a log written by either
  * layout loads. Appends are synchronous into the page cache, so an answered commit survives
- * kill -9 (Kafka's default durability: fsync is left to the OS). There is no compaction yet: the
+ * kill -9 (Kafka's default durability: fsync is left to the OS); under the `always` flush
+ * policy append also hands back the wait for the sync, so that a commit is answered only once
+ * it is on disk, as a produce is. There is no compaction yet: the
  * log keeps every commit and replay reads them all (later records win, tombstones delete).
  */
 import { batchSize, decodeRecordBatch, encodeRecordBatch } from '../../protocol/index.js';
@@ -26,14 +28,21 @@ export interface OffsetsRecord {
 export class OffsetsLog {
   constructor(private readonly logs: LogManager, private readonly partitionsOnCreate = 1) {}
 
-  /** Appends the records of one group as one batch; throws when the log cannot take them. */
-  append(groupId: string, records: readonly OffsetsRecord[], now: number): void {
-    if (records.length === 0) return;
+  /**
+   * Appends the records of one group as one batch; throws when the log cannot take them.
+   * With `waitForSync` under the `always` policy, returns a promise that settles once the batch
+   * was synced (rejecting with the storage error if the sync failed); otherwise null. Only a
+   * caller that will wait asks: a sync nobody waits for could outlive the broker's close, which
+   * waits for in-flight requests but not for stray syncs.
+   */
+  append(groupId: string, records: readonly OffsetsRecord[], now: number, waitForSync = false): Promise<void> | null {
+    if (records.length === 0) return null;
     const topic = this.logs.getTopic(OFFSETS_TOPIC) ??
       this.logs.createTopic(OFFSETS_TOPIC, this.partitionsOnCreate, { 'cleanup.policy': 'compact' });
     const log = this.logs.partition(OFFSETS_TOPIC, partitionFor(groupId, topic.partitions));
     if (!log) throw new Error(`${OFFSETS_TOPIC} has no partition for group ${groupId}`);
-    log.append(encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })), timestamp: now }));
+    const result = log.append(encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })), timestamp: now }));
+    return waitForSync ? this.logs.durableAck(log, result.lastOffset + 1) : null;
   }
 
   /**

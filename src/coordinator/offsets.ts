@@ -56,8 +56,14 @@ export class OffsetManager {
     private readonly logger: Logger,
   ) {}
 
-  /** One error code per entry, in order. */
-  commit(p: CommitParams): number[] {
+  /**
+   * One error code per entry, in order. Under the `always` flush policy the codes come as a
+   * promise that settles once the commit's record was synced; a failed sync answers
+   * COORDINATOR_NOT_AVAILABLE (Kafka's mapping of a storage error in a commit). The offsets
+   * are applied at once either way, as a produce's records are readable before its sync: the
+   * record is in the log, and a group cannot be expired or deleted between write and apply.
+   */
+  commit(p: CommitParams): number[] | Promise<number[]> {
     const all = (code: number) => p.entries.map(() => code);
     let group = this.store.get(p.groupId);
     if (!group) {
@@ -79,15 +85,19 @@ export class OffsetManager {
       partition: e.partition,
       offset: { offset: e.offset, leaderEpoch: e.leaderEpoch, metadata: e.metadata ?? '', commitTimestamp: now, expireTimestamp },
     }] : []));
-    try {
-      this.store.writeOffsets(p.groupId, accepted);
-    } catch (err) {
+    const failed = (err: unknown) => {
       this.logger.error({ err, group: p.groupId }, 'could not write committed offsets');
-      if (group.is('Empty') && group.offsets.size === 0 && group.generationId === 0) this.store.groups.delete(group.groupId);
       return codes.map((c) => (c === ErrorCode.NONE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : c));
+    };
+    let durable: Promise<void> | null;
+    try {
+      durable = this.store.writeOffsets(p.groupId, accepted, true);
+    } catch (err) {
+      if (group.is('Empty') && group.offsets.size === 0 && group.generationId === 0) this.store.groups.delete(group.groupId);
+      return failed(err);
     }
     for (const a of accepted) group.offsets.set(offsetKey(a.topic, a.partition), a.offset);
-    return codes;
+    return durable === null ? codes : durable.then(() => codes, failed);
   }
 
   /**

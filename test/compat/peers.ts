@@ -1,6 +1,7 @@
 /**
  * The client peers the compat tests drive as child processes, each a CLI with the same two
- * commands (produce, consume) and the same JSON-line output (see record-plan.ts):
+ * commands (produce, consume) and the same JSON-line output (see record-plan.ts), plus
+ * group-consume (subscribe in a consumer group until stdin closes), driven by startPeer:
  *   java        Apache Kafka's Java client (test/compat/java, built by scripts/install-peers.sh)
  *   librdkafka  confluent-kafka for Python (test/compat/python/.venv, same script)
  */
@@ -84,4 +85,63 @@ export function runPeer(peer: Peer, args: string[], timeoutMs = 60_000): Promise
       }
     });
   });
+}
+
+/** A peer left running (group-consume): its JSON lines as they arrive, stopped by closing stdin. */
+export interface RunningPeer {
+  /** Every JSON line printed so far, parsed, in arrival order. */
+  readonly lines: Record<string, unknown>[];
+  readonly stderr: () => string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Closes stdin (the peer's stop signal) and waits up to graceMs for it to exit, then kills it. */
+  stop(graceMs?: number): Promise<number | null>;
+  kill(): void;
+}
+
+export function startPeer(peer: Peer, args: string[], onLine?: (line: Record<string, unknown>) => void): RunningPeer {
+  const [program, ...leading] = peer.command();
+  const child = spawn(program, [...leading, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  let pending = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    pending += d;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const text = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (text === '') continue;
+      try {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        lines.push(line);
+        onLine?.(line);
+      } catch {
+        stderr += `\n[non-JSON stdout line] ${text}`;
+      }
+    }
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+  // A peer that already exited makes writes to its stdin fail with EPIPE: not an error here.
+  child.stdin.on('error', () => {});
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', (err) => { stderr += `\n[spawn failed] ${err.message}`; resolve(null); });
+    child.once('close', (code) => resolve(code));
+  });
+  return {
+    lines,
+    stderr: () => stderr,
+    exited,
+    kill: () => { child.kill('SIGKILL'); },
+    async stop(graceMs = 20_000) {
+      child.stdin.end();
+      const timer = setTimeout(() => {
+        stderr += `\n[killed after ${graceMs} ms without exiting]`;
+        child.kill('SIGKILL');
+      }, graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
 }

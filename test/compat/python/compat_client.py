@@ -8,6 +8,15 @@
       assign() every partition at offset K, default 0 (no group join, no commits), CRC checks
       on, poll until N records arrive. A small max.partition.fetch.bytes forces many fetch
       rounds. Prints one JSON line per record; exits 2 on timeout.
+  group-consume --bootstrap B --topic T --group G [--client-id ID] [--count N] [--timeout-ms MS]
+      subscribe() in group G (librdkafka's default range assignor), auto commit every 200 ms of
+      the offsets stored as records are handed out. Short timeouts (session 6 s, heartbeat
+      0.5 s) so that rebalances happen within a test. Prints one JSON line per record
+      {"type":"record","partition","offset","value","ts"}, per acknowledged commit
+      {"type":"commit","partition","offset","ts"} (offset: the next one to read) and per
+      assignment change {"type":"assigned"|"revoked","partitions":[..],"ts"}; ts is the wall
+      clock in ms, so lines of several processes can be ordered. Runs until stdin is closed, N
+      records were printed or the timeout (default: none) passes; then commits, leaves, exits 0.
 
 Record i (the same rule as RecordPlan.java and test/compat/record-plan.ts):
   partition  i % partitions
@@ -21,6 +30,7 @@ Diagnostics go to stderr; stdout carries only JSON lines.
 import argparse
 import json
 import sys
+import threading
 import time
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
@@ -139,6 +149,83 @@ def consume(args):
     return 0
 
 
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def group_consume(args):
+    def on_commit(err, partitions):
+        if err is not None:
+            print(f"commit failed: {err}", file=sys.stderr)
+            return
+        ts = now_ms()
+        for tp in partitions:
+            if tp.error is None and tp.offset >= 0:
+                emit({"type": "commit", "partition": tp.partition, "offset": tp.offset, "ts": ts})
+
+    consumer = Consumer({
+        "bootstrap.servers": args.bootstrap,
+        "group.id": args.group,
+        "client.id": args.client_id,
+        "auto.offset.reset": "earliest",
+        "enable.auto.commit": True,
+        "auto.commit.interval.ms": 200,
+        "session.timeout.ms": 6000,
+        "heartbeat.interval.ms": 500,
+        "max.poll.interval.ms": 10000,
+        "max.partition.fetch.bytes": 16384,
+        # A restarted broker should be found again within a second, not after 10 s backoffs.
+        "reconnect.backoff.max.ms": 1000,
+        "on_commit": on_commit,
+    })
+
+    def on_assign(c, partitions):
+        emit({"type": "assigned", "partitions": [tp.partition for tp in partitions], "ts": now_ms()})
+
+    def on_revoke(c, partitions):
+        emit({"type": "revoked", "partitions": [tp.partition for tp in partitions], "ts": now_ms()})
+
+    # Closing stdin is the stop signal; a daemon thread turns the EOF into a flag.
+    stop = threading.Event()
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        finally:
+            stop.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    consumer.subscribe([args.topic], on_assign=on_assign, on_revoke=on_revoke)
+    seen = 0
+    deadline = None if args.timeout_ms < 0 else time.monotonic() + args.timeout_ms / 1000
+    try:
+        while not stop.is_set() and (args.count < 0 or seen < args.count) \
+                and (deadline is None or time.monotonic() < deadline):
+            msg = consumer.poll(0.2)
+            if msg is None:
+                continue
+            if msg.error() is not None:
+                print(f"consume error: {msg.error()}", file=sys.stderr)
+                if msg.error().fatal():
+                    raise KafkaException(msg.error())
+                continue
+            emit({"type": "record", "partition": msg.partition(), "offset": msg.offset(),
+                  "value": text(msg.value()), "ts": now_ms()})
+            seen += 1
+        try:
+            on_commit(None, consumer.commit(asynchronous=False) or [])
+        except KafkaException as err:
+            print(f"final commit: {err}", file=sys.stderr)
+    finally:
+        consumer.close()
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -155,8 +242,18 @@ def main():
             sub.add_argument("--timeout-ms", type=int, default=30000)
             sub.add_argument("--start-offset", type=int, default=0)
             sub.add_argument("--max-partition-fetch-bytes", type=int)
+    group = commands.add_parser("group-consume")
+    group.add_argument("--bootstrap", required=True)
+    group.add_argument("--topic", required=True)
+    group.add_argument("--group", required=True)
+    group.add_argument("--client-id", default="librdkafka-group-consume")
+    group.add_argument("--count", type=int, default=-1)
+    group.add_argument("--timeout-ms", type=int, default=-1)
     args = parser.parse_args()
-    code = produce(args) if args.command == "produce" else consume(args)
+    if args.command == "group-consume":
+        code = group_consume(args)
+    else:
+        code = produce(args) if args.command == "produce" else consume(args)
     sys.stdout.flush()
     sys.exit(code)
 

@@ -29,6 +29,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     assign() all partitions, seek each to offset K (default 0), poll until N records arrive
  *     (CRC checks on, as by default). A small max.partition.fetch.bytes forces many fetch
  *     rounds. Prints one JSON line per record; exits 2 on timeout.
+ *   group-consume --bootstrap B --topic T --group G [--assignor range|cooperative-sticky]
+ *                 [--client-id ID] [--count N] [--timeout-ms MS]
+ *     subscribe() in a consumer group until stdin closes: see GroupConsume.java.
  * Diagnostics go to stderr; stdout carries only JSON lines.
  */
 public final class CompatClient {
@@ -45,6 +48,9 @@ public final class CompatClient {
         switch (argv[0]) {
             case "produce": code = produce(opts); break;
             case "consume": code = consume(opts); break;
+            case "group-consume":
+                code = GroupConsume.run(opts, need(opts, "bootstrap"), need(opts, "topic"), need(opts, "group"));
+                break;
             default: usage(); return;
         }
         System.out.flush();
@@ -54,7 +60,9 @@ public final class CompatClient {
     private static void usage() {
         System.err.println("usage: produce --bootstrap B --topic T --codec C --count N --partitions P\n"
             + "       consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]\n"
-            + "               [--start-offset K] [--max-partition-fetch-bytes BYTES]");
+            + "               [--start-offset K] [--max-partition-fetch-bytes BYTES]\n"
+            + "       group-consume --bootstrap B --topic T --group G [--assignor range|cooperative-sticky]\n"
+            + "               [--client-id ID] [--count N] [--timeout-ms MS]");
         System.exit(64);
     }
 
