@@ -6,7 +6,9 @@
  *     as slices of its read-only mapping) and active: with positional reads into fresh Buffers
  *     only (tail cache off: the reference's file I/O case), with the default 4 MiB in-memory
  *     tail, and with a tail large enough to hold the whole segment;
- *  2. the sealed segment read whole with max_bytes 1 KB, 10 KB, 100 KB, 1 MB and 10 MB.
+ *  2. the sealed segment read whole with max_bytes 1 KB, 10 KB, 100 KB, 1 MB and 10 MB;
+ *  3. the remaining reference tables (read-path-extra.ts): segment size 1/10/100 MB, cold vs warm
+ *     page cache, concurrent readers on 1/2/4/8 worker threads, random vs sequential offsets.
  *
  * Each record is its own v2 batch (61-byte header + a record with a 100-byte value), the
  * finest granularity a Kafka log has.
@@ -20,70 +22,32 @@
  * p25-p75 and min-max over tinybench's samples. Results: bench/results/read-path.json and a
  * markdown table on stdout.
  *
- * Run: npm run build && npm run bench:read
+ * Run: npm run build && npm run bench:read   (add -- --quick for shorter extra tables)
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32c } from '@node-rs/crc32';
 import { Bench } from 'tinybench';
 import { LogManager, type PartitionLog } from '../storage/log-manager.js';
+import { fill as fillSegment, GIB, MIB, readAll as readPass, recordBatch, VALUE_BYTES } from './read-path-data.js';
+import { extraTables } from './read-path-extra.js';
 
 const SEGMENT_BYTES = 10 * 1024 * 1024;
-const VALUE_BYTES = 100;
-const GIB = 1024 ** 3;
-const MIB = 1024 ** 2;
 const REFERENCE = {
   sealed_1mb: { gibps: 3.9, text: '3.9 GiB/s' },
   active_1mb: { gibps: 990 / 1024, text: '990 MiB/s' },
   sealed_maxbytes: { 1024: '2.5 GiB/s', 10240: '3.2 GiB/s', 102400: '3.7 GiB/s', 1048576: '3.9 GiB/s', 10485760: '3.9 GiB/s' } as Record<number, string>,
 };
 
-/** One uncompressed v2 batch holding one record with a VALUE_BYTES value. */
-function recordBatch(i: number, timestamp: number): Buffer {
-  const value = Buffer.alloc(VALUE_BYTES, i % 251);
-  // record: length, attributes, timestampDelta 0, offsetDelta 0, key null (-1), value length 100, 0 headers
-  const body = Buffer.from([0x00, 0x00, 0x00, 0x01, 0xc8, 0x01]);
-  const record = Buffer.concat([body, value, Buffer.from([0x00])]);
-  const batch = Buffer.alloc(61 + 1 + record.length);
-  batch.writeInt32BE(batch.length - 12, 8);
-  batch.writeInt32BE(-1, 12);
-  batch.writeInt8(2, 16);
-  batch.writeBigInt64BE(BigInt(timestamp), 27);
-  batch.writeBigInt64BE(BigInt(timestamp), 35);
-  batch.writeBigInt64BE(-1n, 43);
-  batch.writeInt16BE(-1, 51);
-  batch.writeInt32BE(-1, 53);
-  batch.writeInt32BE(1, 57);
-  batch[61] = record.length * 2; // zigzag varint length (< 64, one byte)
-  record.copy(batch, 62);
-  batch.writeUInt32BE(crc32c(batch.subarray(21)) >>> 0, 17);
-  return batch;
-}
-
-/** Appends ~10 MB; returns the offset just past the first segment. */
-function fill(log: PartitionLog): number {
-  let i = 0;
-  const t0 = Date.now();
-  while (log.segmentList[0]!.size + 200 < SEGMENT_BYTES) log.append(recordBatch(i, t0 + i), t0), i++;
-  return log.segmentList[0]!.nextOffset;
-}
-
 const sink = Buffer.allocUnsafe(SEGMENT_BYTES + MIB).fill(0);
 
 /** Reads [0, end) in max_bytes steps, as a consumer would; returns bytes read. */
 function readAll(log: PartitionLog, end: number, maxBytes: number, copyOut: boolean): number {
-  let offset = 0;
-  let bytes = 0;
-  while (offset < end) {
-    const result = log.read(offset, maxBytes, true);
-    if (copyOut) for (const chunk of result.chunks) chunk.copy(sink, bytes % SEGMENT_BYTES);
-    bytes += result.bytes;
-    offset = result.nextOffset;
-  }
-  return bytes;
+  return readPass(log, end, maxBytes, copyOut ? sink : undefined);
 }
+
+const fill = (log: PartitionLog) => fillSegment(log, SEGMENT_BYTES);
 
 interface Measured {
   passMs: number[];
@@ -180,6 +144,13 @@ async function main(): Promise<void> {
       });
     }
 
+    const quick = process.argv.includes('--quick');
+    const openExtra = (topic: string, tail: number | undefined, configs: Record<string, string> = {}) => {
+      const log = openLog(topic, tail, configs);
+      return { log, manager: managers.at(-1)!, dataDir: dataDirs.at(-1)! };
+    };
+    const extra = await extraTables(openExtra, quick);
+
     const machine = {
       cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / GIB),
       node: process.version, platform: `${os.platform()} ${os.release()}`, loadAverage1m: os.loadavg()[0],
@@ -187,7 +158,7 @@ async function main(): Promise<void> {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
     const out = path.join(root, 'bench', 'results', 'read-path.json');
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, recordValueBytes: VALUE_BYTES, rows }, null, 2) + '\n');
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), machine, recordValueBytes: VALUE_BYTES, rows, extra: extra.rows, extraNotes: extra.notes }, null, 2) + '\n');
 
     console.log(`Read path on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAverage1m.toFixed(2)}\n`);
     console.log('| benchmark | max_bytes | read + copy, median | p25-p75 | min-max | per fetch | read only, median | per fetch | reference |');
@@ -199,9 +170,16 @@ async function main(): Promise<void> {
           `${formatRate(r.readOnlyMedianGiBps)} | ${r.readOnlyMedianFetchUs.toFixed(2)} µs | ${r.reference ?? ''} |`,
       );
     }
+    for (const e of extra.rows) console.log(`| ${e.table}: ${e.case} | ${formatRate(e.medianGiBps)} | ${formatRate(e.p25GiBps)} - ${formatRate(e.p75GiBps)} | ${e.reference ?? ''} |`);
     console.log(`\nresults: ${path.relative(process.cwd(), out)}`);
   } finally {
-    for (const manager of managers) manager.close();
+    for (const manager of managers) {
+      try {
+        manager.close(); // some were closed already by the cold-cache and concurrent tables
+      } catch {
+        // already closed
+      }
+    }
     for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,30 @@
+/** Topic setup through kafkajs's admin client (setup only; never timed). */
+import { Kafka, logLevel } from 'kafkajs';
+
+/** Run-unique topic names, so that reruns against long-lived (compose) brokers start from empty topics. */
+const RUN = Date.now().toString(36);
+export const runTopic = (base: string) => `${base}-${RUN}`;
+
+export async function createTopic(bootstrap: string, topic: string, partitions: number,
+  configs: Record<string, string> = {}): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1,
+        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
+    });
+    // Kafka propagates new metadata asynchronously; wait until every partition has a leader.
+    for (let i = 0; i < 100; i++) {
+      const md = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = md.topics[0]?.partitions ?? [];
+      if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`topic ${topic} has no leaders after creation`);
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * BENCHMARKS.md and bench/charts/*.svg, generated from the raw results:
+ *   bench/results/side-by-side-full.json (or -quick.json when no full run exists)
+ *   bench/results/read-path.json
+ * plus the hand-written prose in bench/notes/*.md (method and findings, which a generator
+ * cannot know). Run: node dist/bench/report.js (npm run bench:report).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { barChart, writeSvg, type Bar } from './lib/charts.js';
+import { chartsDir, repoRoot, resultsDir } from './lib/paths.js';
+import type { CaseResult, SideBySideResults } from './lib/types.js';
+import { readPathSection } from './report-read-path.js';
+
+const note = (name: string) => fs.readFileSync(path.join(repoRoot, 'bench', 'notes', name), 'utf8').trim();
+const fmt = (v: number) => (!Number.isFinite(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function loadSideBySide(): SideBySideResults | undefined {
+  for (const name of ['side-by-side-full.json', 'side-by-side-quick.json']) {
+    const file = path.join(resultsDir, name);
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as SideBySideResults;
+  }
+  return undefined;
+}
+
+/** Whether the ratio is on Brooklet's side of 1 (or of the 1/10 cold-start bar). */
+function verdict(r: CaseResult): string {
+  if (!Number.isFinite(r.ratio)) return '';
+  if (r.workload === 'startup' && r.case.startsWith('cold start')) return r.ratio <= 0.1 ? 'met' : 'missed';
+  if (r.case.endsWith(': p50') || r.case.endsWith(': max') || r.case.endsWith(': p99.9') || r.workload === 'startup') return '';
+  const good = r.higherIsBetter ? r.ratio >= 1 : r.ratio <= 1;
+  return good ? 'met' : 'missed';
+}
+
+/** Whether Brooklet's median clears the absolute bar of the case, if it has one. */
+function absolute(r: CaseResult): string {
+  if (r.targetValue === undefined) return r.target ?? '';
+  const ok = r.targetAtLeast ? r.brooklet.median >= r.targetValue : r.brooklet.median <= r.targetValue;
+  return `${r.target}: ${ok ? 'met' : 'missed'}`;
+}
+
+/** The issue's targets, one line each, from the results. */
+function targets(res: SideBySideResults): string {
+  const rows = res.results;
+  const line = (what: string, cases: CaseResult[], judge: (r: CaseResult) => boolean, show: (r: CaseResult) => string) => {
+    if (cases.length === 0) return `| ${what} | not measured | |`;
+    const met = cases.filter(judge).length;
+    return `| ${what} | ${cases.map(show).join('; ')} | ${met === cases.length ? 'met' : `missed (${cases.length - met} of ${cases.length})`} |`;
+  };
+  const ratio = (r: CaseResult) => `${r.ratio.toFixed(2)}x`;
+  const of = (w: string) => rows.filter((r) => r.workload === w);
+  return ['| target | measured | |', '|---|---|---|',
+    line('produce >= 1.0x Kafka (every case)', of('produce'), (r) => r.ratio >= 1, ratio),
+    line('consume >= 1.0x Kafka', of('consume'), (r) => r.ratio >= 1, ratio),
+    line('catch-up read >= 1 GB/s over loopback', of('consume').filter((r) => r.targetValue !== undefined), (r) => r.brooklet.median >= r.targetValue!, (r) => `${r.brooklet.median.toFixed(0)} MiB/s`),
+    line('p99 end-to-end latency <= Kafka', of('latency').filter((r) => r.case.endsWith(': p99')), (r) => r.ratio <= 1, (r) => `${r.brooklet.median.toFixed(1)} vs ${r.kafka.median.toFixed(1)} ms`),
+    line('cold start <= 1/10 of Kafka', of('startup').filter((r) => r.case.startsWith('cold start')), (r) => r.ratio <= 0.1, (r) => `${r.brooklet.median.toFixed(0)} vs ${r.kafka.median.toFixed(0)} ms (${ratio(r)})`),
+    line('idle RSS <= 60 MB', of('startup').filter((r) => r.case.startsWith('idle RSS')), (r) => r.brooklet.median <= r.targetValue!, (r) => `${r.brooklet.median.toFixed(1)} MiB`),
+    line('durable produce >= 1.0x Kafka and >= 10,000 req/s', of('durable'), (r) => r.ratio >= 1 && r.brooklet.median >= 10_000, (r) => `${r.brooklet.median.toFixed(0)} req/s, ${ratio(r)}`),
+    line('kafkajs (no target; what Node users get)', of('kafkajs'), (r) => r.ratio >= 1, ratio),
+  ].join('\n');
+}
+
+function table(rows: CaseResult[]): string {
+  const lines = ['| case | Brooklet median (min - max) | Kafka median (min - max) | Brooklet / Kafka | n | target |', '|---|---|---|---|---|---|'];
+  for (const r of rows) {
+    const cell = (s: CaseResult['brooklet']) => `${fmt(s.median)} ${r.unit} (${fmt(s.min)} - ${fmt(s.max)})`;
+    const target = [verdict(r), absolute(r)].filter(Boolean).join('; ');
+    lines.push(`| ${r.case} | ${cell(r.brooklet)} | ${cell(r.kafka)} | **${r.ratio.toFixed(2)}x** | ${r.brooklet.n} + ${r.kafka.n} | ${target} |`);
+  }
+  return lines.join('\n');
+}
+
+const WORKLOADS: Array<{ key: string; title: string; what: string }> = [
+  { key: 'produce', title: '(a) Produce: Kafka\'s ProducerPerformance', what: '1 KiB records, `--throughput -1`, a fresh topic per run; "1MiB batches" sets batch.size=1048576 (and max.request.size 8 MiB). MiB/s as the tool reports it.' },
+  { key: 'consume', title: '(b) Consume: Kafka\'s ConsumerPerformance', what: 'fetch.MB.sec (MiB/s after the group join), a fresh group per run reading the whole backlog from the earliest offset. The backlogs were written just before (page cache warm) with ProducerPerformance, 1 MiB batches.' },
+  { key: 'latency', title: '(c) End-to-end latency at a fixed rate', what: '`bench/java/FixedRateLatency.java` (Kafka\'s Java client): one producer on a fixed schedule (acks=1, linger.ms=0), one consumer assigned to the partition in the same JVM; latency = receive - send on one clock. Warm-up seconds discarded.' },
+  { key: 'kafkajs', title: '(d) What Node users get: kafkajs', what: '`bench/kafkajs-worker.ts` in its own process: producer acks=1, 1,000 x 1 KiB per send(), 4 sends in flight; consumer group from the beginning with eachBatch.' },
+  { key: 'startup', title: '(e) Cold start and memory', what: 'Spawn of the process to its first ApiVersions answer (empty data dir; Kafka\'s storage formatted beforehand as an install would, JVM options of kafka-server-start.sh: -Xmx1G -Xms1G G1). Idle RSS 3 s after start, no client yet. Peak RSS (VmHWM) of the long-running brokers after the produce and consume workloads.' },
+  { key: 'durable', title: '(f) Durable produce', what: 'Every acknowledged batch fdatasync\'d: Brooklet `--flush-policy always` (group commit) against Kafka with log.flush.interval.messages=1. `bench/java/DurableProduce.java`: 64 producers, one 1 KiB record per request, acks=all, one request in flight each.' },
+];
+
+async function charts(res: SideBySideResults): Promise<string[]> {
+  const made: string[] = [];
+  const bars = (rows: CaseResult[], label: (r: CaseResult) => string): Bar[] => rows.flatMap((r) => [
+    { group: label(r), series: 'Brooklet' as const, value: r.brooklet.median, low: r.brooklet.min, high: r.brooklet.max },
+    { group: label(r), series: 'Kafka' as const, value: r.kafka.median, low: r.kafka.min, high: r.kafka.max },
+  ]);
+  const put = async (name: string, title: string, unit: string, rows: CaseResult[], label: (r: CaseResult) => string, log = false) => {
+    if (rows.length === 0) return;
+    await writeSvg(barChart(title, unit, bars(rows, label), { log }), path.join(chartsDir, `${name}.svg`));
+    made.push(name);
+  };
+  const of = (w: string) => res.results.filter((r) => r.workload === w);
+  await put('produce', 'Produce throughput (ProducerPerformance, 1 KiB records)', 'MiB/s', of('produce'), (r) => r.case);
+  await put('consume', 'Consume throughput (ConsumerPerformance)', 'MiB/s', of('consume'), (r) => r.case);
+  await put('kafkajs', 'kafkajs throughput', 'MiB/s', of('kafkajs'), (r) => r.case);
+  await put('latency', 'End-to-end latency percentiles at 5,000 msg/s', 'ms', of('latency').filter((r) => r.unit === 'ms'), (r) => r.case.split(': ').at(-1)!);
+  await put('cold-start', 'Cold start to first ApiVersions answer', 'ms', of('startup').filter((r) => r.unit === 'ms'), (r) => r.case);
+  await put('memory', 'Resident memory', 'MiB', of('startup').filter((r) => r.unit === 'MiB'), (r) => r.case);
+  await put('durable', 'Durable produce, fsync per acknowledged batch', 'requests/s', of('durable'), (r) => r.case);
+  return made;
+}
+
+function machineLines(m: Record<string, unknown>): string {
+  return Object.entries(m).map(([k, v]) => `- ${k}: ${String(v)}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const res = loadSideBySide();
+  const parts: string[] = ['# Benchmarks', '', '<!-- Generated by bench/report.ts from bench/results/*.json and bench/notes/*.md; edit those, not this file. -->', '', note('intro.md'), ''];
+  if (res) {
+    const made = await charts(res);
+    parts.push('## Side by side with Apache Kafka', '');
+    parts.push(`Run: \`${res.commands.join(' && ')}\` (${res.mode} mode, ${res.durationSeconds} s), ${res.date}. Raw results: \`bench/results/side-by-side-${res.mode}.json\`.`, '');
+    parts.push('Machine:', '', machineLines(res.machine), '');
+    parts.push(`Settings: ${Object.entries(res.settings).filter(([k]) => k !== 'produceCases').map(([k, v]) => `${k}=${String(v)}`).join(', ')}.`, '');
+    parts.push('### Targets', '', targets(res), '');
+    parts.push(note('method.md'), '');
+    for (const w of WORKLOADS) {
+      const rows = res.results.filter((r) => r.workload === w.key);
+      const skip = res.skipped.filter((s) => s.workload === w.key);
+      parts.push(`### ${w.title}`, '', w.what, '');
+      if (rows.length) parts.push(table(rows), '');
+      for (const s of skip) parts.push(`Not measured in this run: ${s.reason.split('\n')[0]}`, '');
+      const charts = made.filter((c) => c === w.key || (w.key === 'startup' && (c === 'cold-start' || c === 'memory')));
+      for (const c of charts) parts.push(`![${c}](bench/charts/${c}.svg)`, '');
+    }
+    parts.push('## Findings', '', note('findings.md'), '');
+  } else {
+    parts.push('## Side by side with Apache Kafka', '', 'No results yet: run `npm run bench`.', '');
+  }
+  parts.push(await readPathSection());
+  fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
+  console.log('BENCHMARKS.md and bench/charts/*.svg written');
+}
+
+await main();

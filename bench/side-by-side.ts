@@ -1,0 +1,96 @@
+/**
+ * Brooklet and Apache Kafka side by side, in one run, alternating brokers, several repetitions:
+ *   (a) produce  ProducerPerformance, acks 1/all, 1/8 partitions, default / 1 MiB batches
+ *   (b) consume  ConsumerPerformance, catch-up from sealed segments and from the active segment
+ *   (c) latency  fixed-rate end-to-end latency with the Java client
+ *   (d) kafkajs  kafkajs producer and consumer
+ *   (e) startup  cold start to the first ApiVersions answer, idle and loaded RSS
+ *   (f) durable  fsync per acknowledged batch, 64 producers
+ * Usage: node dist/bench/side-by-side.js [--full] [--only produce,consume,...]
+ * (npm run bench / npm run bench:full). Writes bench/results/side-by-side-<mode>.json; then
+ * bench/report.ts turns it into BENCHMARKS.md and the charts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Pair } from './lib/alternate.js';
+import { startBroker, KAFKA_JVM_OPTS } from './lib/brokers.js';
+import { machine } from './lib/machine.js';
+import { resultsDir } from './lib/paths.js';
+import { pinning } from './lib/pinning.js';
+import { elapsedSeconds, step } from './lib/progress.js';
+import { SETTINGS } from './lib/settings.js';
+import type { CaseResult, SideBySideResults, SkippedWorkload } from './lib/types.js';
+import { consumeWorkload } from './workloads/consume.js';
+import { brookletHasFlushPolicy, durableWorkload } from './workloads/durable.js';
+import { kafkajsWorkload } from './workloads/kafkajs.js';
+import { latencyWorkload } from './workloads/latency.js';
+import { produceWorkload } from './workloads/produce.js';
+import { coldStartWorkload, loadedMemory } from './workloads/startup.js';
+
+const ALL = ['startup', 'produce', 'consume', 'kafkajs', 'latency', 'durable'];
+const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } } });
+const mode = values.full ? 'full' : 'quick';
+const only = new Set(values.only ? values.only.split(',') : ALL);
+const settings = SETTINGS[mode];
+const results: CaseResult[] = [];
+const skipped: SkippedWorkload[] = [];
+const external = Boolean(process.env.BROOKLET_BOOTSTRAP || process.env.KAFKA_BOOTSTRAP);
+
+async function section(name: string, body: () => Promise<CaseResult[]>): Promise<void> {
+  if (!only.has(name)) return;
+  step(`${name}: start`);
+  try {
+    results.push(...(await body()));
+  } catch (err) {
+    step(`${name}: FAILED ${(err as Error).message.split('\n')[0]}`);
+    skipped.push({ workload: name, reason: `failed: ${(err as Error).message.slice(0, 500)}` });
+  }
+}
+
+async function main(): Promise<void> {
+  step(`side by side, ${mode} mode (${[...only].join(', ')}); pinning: ${pinning.enabled ? 'brokers CPU 0, clients CPU 1' : 'off'}`);
+  const info = machine();
+  if (external) skipped.push({ workload: 'startup', reason: 'external brokers (BROOKLET_BOOTSTRAP/KAFKA_BOOTSTRAP): no process to time or measure' });
+  else await section('startup', () => coldStartWorkload(settings));
+
+  if (['produce', 'consume', 'kafkajs', 'latency'].some((w) => only.has(w))) {
+    step('starting the two brokers under test');
+    const pair: Pair = { brooklet: await startBroker('brooklet'), kafka: await startBroker('kafka') };
+    try {
+      await section('produce', () => produceWorkload(pair, settings));
+      await section('consume', () => consumeWorkload(pair, settings));
+      if (!external && (only.has('produce') || only.has('consume'))) results.push(...loadedMemory(pair, 'produce + consume'));
+      await section('kafkajs', () => kafkajsWorkload(pair, settings));
+      await section('latency', () => latencyWorkload(pair, settings));
+    } finally {
+      step('stopping the brokers');
+      await pair.brooklet.close();
+      await pair.kafka.close();
+    }
+  }
+  if (only.has('durable')) {
+    if (external) skipped.push({ workload: 'durable', reason: 'needs brokers started with durability settings; not with external brokers' });
+    else if (!brookletHasFlushPolicy()) {
+      skipped.push({ workload: 'durable', reason: 'pending: this build of Brooklet has no --flush-policy (the durability policy is being added)' });
+      step('durable: skipped, Brooklet has no --flush-policy yet');
+    } else await section('durable', () => durableWorkload(settings));
+  }
+
+  const out: SideBySideResults = {
+    date: new Date().toISOString(), mode, durationSeconds: Math.round(elapsedSeconds()), machine: info,
+    settings: { ...settings, kafkaJvmOptions: KAFKA_JVM_OPTS.join(' '), external },
+    commands: [mode === 'full' ? 'npm run bench:full' : 'npm run bench'],
+    results, skipped,
+  };
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? '-partial' : ''}.json`);
+  fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
+  step(`done in ${Math.round(elapsedSeconds())} s: ${path.relative(process.cwd(), file)}`);
+  for (const r of results) {
+    console.log(`${r.workload.padEnd(8)} ${r.case.padEnd(70)} brooklet ${r.brooklet.median.toFixed(2).padStart(9)} kafka ${r.kafka.median.toFixed(2).padStart(9)} ${r.unit.padEnd(6)} ratio ${r.ratio.toFixed(2)}`);
+  }
+  for (const s of skipped) console.log(`skipped ${s.workload}: ${s.reason.split('\n')[0]}`);
+}
+
+await main();
