@@ -56,7 +56,9 @@ type Open = (topic: string, tail: number | undefined, configs?: Record<string, s
 function sealedLog(open: Open, topic: string, segmentBytes: number) {
   const o = open(topic, undefined, { 'segment.bytes': String(segmentBytes) });
   const end = fill(o.log, segmentBytes);
-  o.log.append(recordBatch(0, Date.now())); // rolls: the first segment is sealed and mapped
+  // Append until the first segment rolls (fill stops up to 200 bytes short of segment.bytes, so
+  // one more batch may still fit): then it is sealed and mapped.
+  for (let i = 0; o.log.segmentList.length < 2; i++) o.log.append(recordBatch(i, Date.now()));
   return { ...o, end };
 }
 
