@@ -23,7 +23,7 @@ export class RawClient {
   static connect(bootstrap: string): Promise<RawClient> {
     const [host, port] = bootstrap.split(':');
     return new Promise((resolve, reject) => {
-      const socket = net.connect({ host: host!, port: Number(port) }, () => resolve(new RawClient(socket)));
+      const socket = net.connect({ host: host!, port: Number(port), noDelay: true }, () => resolve(new RawClient(socket)));
       socket.once('error', reject);
     });
   }
