@@ -194,8 +194,7 @@ export async function extraTables(open: Open, quick: boolean): Promise<{ rows: E
   return {
     rows,
     notes: {
-      'Segment size': 'Each segment read whole in 1 MB fetches. Active: positional reads into fresh Buffers (tail cache off), the reference\'s file I/O case. '
-        + 'The "100 MB sealed" row is not a mapped read: that segment did not roll (see the findings), so it measures file reads.',
+      'Segment size': 'Each segment read whole in 1 MB fetches. Active: positional reads into fresh Buffers (tail cache off), the reference\'s file I/O case.',
       'Cold vs warm page cache': 'Each pass runs in a fresh process (`bench/read-path-cold.ts`: a process that exits has unmapped the file; '
         + 'within one process a closed segment stays mapped until collected, and mapped pages cannot be evicted). Cold: before every pass the '
         + '.log is fsync\'d and evicted with `posix_fadvise(POSIX_FADV_DONTNEED)` (a `python3 -c \'import os; os.posix_fadvise(...)\'` helper); '

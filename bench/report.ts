@@ -130,6 +130,9 @@ async function main(): Promise<void> {
   } else {
     parts.push('## Side by side with Apache Kafka', '', 'No results yet: run `npm run bench`.', '');
   }
+  // Consumer-group timings come from their own script (npm run bench:groups), which writes its table.
+  const groups = path.join(repoRoot, 'bench', 'results', 'groups.md');
+  if (fs.existsSync(groups)) parts.push('## Consumer groups, side by side with Kafka', '', fs.readFileSync(groups, 'utf8').trim(), '');
   parts.push(await readPathSection());
   fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
   console.log('BENCHMARKS.md and bench/charts/*.svg written');
