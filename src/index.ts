@@ -65,6 +65,9 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
     closing ??= (async () => {
       broker.beginShutdown();
       await listener.close();
+      // A group-commit round may still be syncing on the thread pool: let it end before the
+      // files close (broker.close() then finds the logs closed and closes the rest).
+      await broker.logs.closeAsync();
       broker.close();
       log.info('brooklet stopped cleanly');
     })();

@@ -71,7 +71,7 @@ export class GroupCommitter {
     });
   }
 
-  /** Waits for the round in progress (close() calls this before its own final sync). */
+  /** Waits for the round in progress and any it schedules (LogManager.closeAsync, before its final sync). */
   async idle(): Promise<void> {
     while (this.running !== null || this.scheduled) await (this.running ?? new Promise((r) => setImmediate(r)));
   }
@@ -91,9 +91,12 @@ export class GroupCommitter {
         if (snapshot === null) return this.settle(log, null);
         try {
           this.stats.fileSyncs += await syncSnapshot(snapshot, this.syncLog);
-          log.markSynced(snapshot);
+          if (!log.isClosed) log.markSynced(snapshot);
           this.settle(log, null);
         } catch (err) {
+          // Closed (or deleted) while this round ran: close synced everything itself and settled
+          // the waiters, so whatever this late sync met (a removed file) is no failure of anyone's.
+          if (log.isClosed) return this.settle(log, null);
           const failure = new StorageError('STORAGE_ERROR', `sync of ${log.topic}-${log.partition} failed: ${(err as Error).message}`);
           this.onError(failure);
           this.settle(log, failure);

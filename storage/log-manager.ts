@@ -9,7 +9,8 @@
  *   <topic>-<partition>/                    partition.metadata + segments (segment.ts)
  *
  * Opening removes the clean-shutdown marker after the logs are loaded, so a crash from then on
- * is recovered as unclean; close() flushes every log, writes the checkpoint, then the marker.
+ * is recovered as unclean; close() flushes every log, writes the checkpoint, then the marker
+ * (closeAsync() first waits for a group-commit round still running).
  *
  * Durability (config.ts has the policies): every sync goes through one group committer
  * (group-commit.ts); `always` partitions make producers wait on it (durableAck), `interval`
@@ -169,7 +170,21 @@ export class LogManager {
     this.committer.settleAll();
   }
 
-  /** Flush + fsync, recovery checkpoint, clean-shutdown marker. Idempotent. */
+  /**
+   * close() once no group-commit round is running: the broker's shutdown path. Stopping the
+   * timers first means only rounds already asked for (by waiting appends) are waited for.
+   */
+  async closeAsync(): Promise<void> {
+    if (this.closed) return;
+    this.scheduler.stop();
+    await this.committer.idle();
+    this.close();
+  }
+
+  /**
+   * Flush + fsync, recovery checkpoint, clean-shutdown marker. Idempotent. Safe while a round
+   * is in flight (it skips what closed under it), but closeAsync lets it finish first.
+   */
   close(): void {
     if (this.closed) return;
     this.scheduler.stop();

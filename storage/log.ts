@@ -4,7 +4,8 @@
  * Appends validate the request's batches, apply the idempotent producer rules, assign offsets
  * in place (base offset and partition leader epoch 0, both outside the CRC), roll the active
  * segment when it would pass segment.bytes or is older than segment.ms, and write. Reads find
- * the segment by base offset, the batch by the segment's index, and return whole batches.
+ * the segment by base offset, the batch by the segment's index, and return whole batches
+ * (log-read.ts).
  * Everything is synchronous: Node runs one append or read at a time.
  */
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import type { LogConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseIncomingBatches } from './incoming-batches.js';
 import type { BatchPlacement } from './index-cadence.js';
+import { readSegments, type ReadResult } from './log-read.js';
 import { ProducerStateManager } from './producer-state.js';
 import { recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
@@ -35,15 +37,7 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
-export interface ReadResult {
-  /** Whole batches; slices of the mapping for sealed segments, fresh buffers otherwise. */
-  chunks: Buffer[];
-  bytes: number;
-  /** The offset was outside [logStartOffset, logEndOffset] (OFFSET_OUT_OF_RANGE). */
-  outOfRange: boolean;
-  /** Where the next read continues: one past the last offset returned (the offset asked when nothing was). */
-  nextOffset: number;
-}
+export type { ReadResult } from './log-read.js';
 
 export interface OpenPartitionOptions {
   dir: string;
@@ -136,6 +130,11 @@ export class PartitionLog {
     return !this.closed && this.unsynced.pending(this.logEndOffset);
   }
 
+  /** True after close() or delete(): a sync that was running then must not move anything. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** When the last sync of this partition finished (ms since the epoch). */
   get lastSyncAt(): number {
     return this.unsynced.lastSyncAt;
@@ -197,26 +196,7 @@ export class PartitionLog {
     if (!Number.isInteger(offset) || offset < this.logStartOffset || offset > this.logEndOffset) {
       return { chunks: [], bytes: 0, outOfRange: true, nextOffset: offset };
     }
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let nextOffset = offset;
-    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const segment = this.segments[i]!;
-      let from = Math.max(nextOffset, segment.baseOffset);
-      let taken = segment.read(from, maxBytes - bytes, minOneBatch && chunks.length === 0);
-      for (;;) {
-        if (taken.chunk !== null) {
-          chunks.push(taken.chunk);
-          bytes += taken.chunk.length;
-          nextOffset = taken.nextOffset;
-        }
-        if (!taken.more || bytes >= maxBytes || taken.chunk === null) break;
-        from = taken.nextOffset;
-        taken = segment.read(from, maxBytes - bytes, false);
-      }
-      if (!taken.reachedEnd || bytes >= maxBytes) break;
-    }
-    return { chunks, bytes, outOfRange: false, nextOffset };
+    return readSegments(this.segments, offset, maxBytes, minOneBatch);
   }
 
   /**
@@ -280,18 +260,6 @@ export class PartitionLog {
     this.unsynced.onRoll(active);
     this.segments.push(next);
     this.onRoll();
-  }
-
-  /** Greatest segment whose base offset is <= offset (binary search). */
-  private segmentIndexFor(offset: number): number {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if (this.segments[mid]!.baseOffset <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
   }
 
   private rebuildProducerState(): void {

@@ -19,14 +19,11 @@
  * before the append and index entries added for it are dropped, so nothing half-written is
  * ever visible and the next append starts from a clean end.
  *
- * A read finds its first batch through the offset index (binary search, then a walk of batch
- * headers from the indexed position) - or, when it continues exactly where the previous read of
- * this segment ended, starts there directly.
+ * Which bytes answer a read, and from where, is segment-read.ts; this file keeps the state
+ * (which of mapping, tail or file holds the bytes, and whether the sealed file is intact).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BATCH_HEADER_SIZE } from './batch-header.js';
-import { pickBatches } from './batch-picker.js';
 import { scanBatches, type ScanOutcome, type ScannedBatch } from './batch-scan.js';
 import { IndexCadence, type BatchPlacement } from './index-cadence.js';
 import { StorageError } from './errors.js';
@@ -35,25 +32,17 @@ import { SealedGuard } from './sealed-guard.js';
 import { firstRecordAtOrAfter, type TimestampMatch } from './record-timestamps.js';
 import { OffsetIndex } from './offset-index.js';
 import { TailCache } from './tail-cache.js';
+import { SegmentReader, type SegmentRead } from './segment-read.js';
 import { rebuildFromLog, restoreFromIndexes, type SegmentState } from './segment-state.js';
 import { TimeIndex } from './time-index.js';
 
 const INT32_MAX = 0x7fffffff;
 
 export type { ScanOutcome, ScannedBatch } from './batch-scan.js';
+export type { SegmentRead } from './segment-read.js';
 
 export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex'): string {
   return String(baseOffset).padStart(20, '0') + suffix;
-}
-
-/** What a read took from one segment, and whether it took everything up to the segment's end. */
-export interface SegmentRead {
-  chunk: Buffer | null;
-  reachedEnd: boolean;
-  /** One past the last offset of the chunk (-1 when there is no chunk). */
-  nextOffset: number;
-  /** The chunk stopped at an in-memory boundary, not at maxBytes: read again from nextOffset. */
-  more: boolean;
 }
 
 export class Segment {
@@ -71,9 +60,8 @@ export class Segment {
   private mapping: Buffer | null = null;
   /** Set once sealed: checks the file before the mapping is touched. */
   private guard: SealedGuard | null = null;
-  /** Where the last read ended (offset and file position), the next sequential read's start. */
-  private resumeOffset = -1;
-  private resumePosition = 0;
+  /** Reads, and where the last one ended (the next sequential read's start). */
+  private readonly reader = new SegmentReader(this);
 
   private constructor(
     readonly dir: string,
@@ -143,7 +131,7 @@ export class Segment {
       }
       this.cadence = before.cadence;
       this.nextOffset = before.nextOffset;
-      this.resumeOffset = -1;
+      this.reader.forget();
       throw err;
     }
     this.size = start + records.length;
@@ -160,72 +148,21 @@ export class Segment {
    * `minOneBatch`, even an oversized one: KIP-74). The chunk is null when nothing fits.
    */
   read(offset: number, maxBytes: number, minOneBatch: boolean): SegmentRead {
-    if (this.guard !== null && !this.guardIntact()) return this.readDamaged(offset, maxBytes, minOneBatch, this.guard.damage!.validEnd);
-    // A consumer reading on from where its last fetch ended needs no index search or header walk.
-    const from = offset === this.resumeOffset ? this.resumePosition : this.offsetIndex.lookupPosition(offset);
-    if (this.mapping !== null) {
-      const picked = pickBatches(this.mapping, from, this.size, offset, maxBytes, minOneBatch, this.offsetIndex, 0);
-      this.rememberEnd(picked.nextOffset, picked.end);
-      const chunk = picked.end > picked.start ? this.mapping.subarray(picked.start, picked.end) : null;
-      return { chunk, reachedEnd: picked.end >= this.size, nextOffset: picked.nextOffset, more: false };
-    }
-    const cached = this.tail.chunkFor(offset);
-    if (cached !== undefined) {
-      const picked = pickBatches(cached.buf, Math.max(from - cached.start, 0), cached.used, offset, maxBytes, minOneBatch, this.offsetIndex, cached.start);
-      if (picked.needBytes === 0) {
-        this.rememberEnd(picked.nextOffset, cached.start + picked.end);
-        const chunk = picked.end > picked.start ? cached.buf.subarray(picked.start, picked.end) : null;
-        const reachedEnd = cached.start + picked.end >= this.size;
-        return { chunk, reachedEnd, nextOffset: picked.nextOffset, more: !reachedEnd && picked.end === cached.used };
-      }
-    }
-    return this.readByWindows(offset, from, maxBytes, minOneBatch, this.size);
-  }
-
-  /** Positional reads of [from, end): one window guessed to cover the header walk and the answer. */
-  private readByWindows(offset: number, from: number, maxBytes: number, minOneBatch: boolean, end: number): SegmentRead {
-    let windowStart = from;
-    let windowLength = Math.min(end - from, this.indexIntervalBytes + Math.max(maxBytes, BATCH_HEADER_SIZE) + BATCH_HEADER_SIZE);
-    for (;;) {
-      if (windowLength <= 0) return { chunk: null, reachedEnd: true, nextOffset: -1, more: false };
-      const window = this.readRange(windowStart, windowLength);
-      const picked = pickBatches(window, 0, window.length, offset, maxBytes, minOneBatch, this.offsetIndex, windowStart);
-      if (picked.needBytes === 0 || windowStart + window.length >= end) {
-        this.rememberEnd(picked.nextOffset, windowStart + picked.end);
-        const chunk = picked.end > picked.start ? window.subarray(picked.start, picked.end) : null;
-        return { chunk, reachedEnd: windowStart + picked.end >= end, nextOffset: picked.nextOffset, more: false };
-      }
-      windowStart += picked.start;
-      windowLength = Math.min(end - windowStart, Math.max(picked.needBytes, maxBytes + BATCH_HEADER_SIZE));
-    }
+    if (this.guard !== null && !this.guardIntact()) return this.reader.damaged(this.guard.damage!, this.size, offset, maxBytes, minOneBatch);
+    const from = this.reader.startFor(offset);
+    if (this.mapping !== null) return this.reader.fromMapping(this.mapping, this.size, offset, from, maxBytes, minOneBatch);
+    return (
+      this.reader.fromTail(this.tail, this.size, offset, from, maxBytes, minOneBatch) ??
+      this.reader.byWindows(offset, from, maxBytes, minOneBatch, this.size)
+    );
   }
 
   /** False once the sealed file was seen changed (then the mapping is gone for good). */
   private guardIntact(): boolean {
     if (this.guard!.intact(this.baseOffset, (start, length) => this.readRange(start, length))) return true;
     this.mapping = null;
-    this.resumeOffset = -1;
+    this.reader.forget();
     return false;
-  }
-
-  /**
-   * A damaged sealed segment serves the batches before `validEnd` with positional reads; an
-   * offset past it is KAFKA_STORAGE_ERROR, never a silent skip to the next segment.
-   */
-  private readDamaged(offset: number, maxBytes: number, minOneBatch: boolean, validEnd: number): SegmentRead {
-    const from = Math.min(this.offsetIndex.lookupPosition(offset), validEnd);
-    const read = from < validEnd ? this.readByWindows(offset, from, maxBytes, minOneBatch, validEnd) : null;
-    if (validEnd === this.size && read !== null) return read;
-    if (read === null || (read.chunk === null && read.reachedEnd)) {
-      throw new StorageError('STORAGE_ERROR', `offset ${offset} is in the damaged part of ${this.logPath} (${this.guard!.damage!.reason})`);
-    }
-    return { ...read, reachedEnd: false };
-  }
-
-  private rememberEnd(nextOffset: number, position: number): void {
-    if (nextOffset < 0) return;
-    this.resumeOffset = nextOffset;
-    this.resumePosition = position;
   }
 
   /**
@@ -262,7 +199,7 @@ export class Segment {
     fs.ftruncateSync(this.fd, position);
     this.size = position;
     this.tail.clear();
-    this.resumeOffset = -1;
+    this.reader.forget();
   }
 
   /** Rebuilds both indexes and the segment's state from the .log (after validation). */

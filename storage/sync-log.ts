@@ -11,18 +11,25 @@
 import fs from 'node:fs';
 
 export class SyncLog {
-  private readonly fd: number;
+  private fd: number | null;
 
   constructor(readonly file: string) {
     this.fd = fs.openSync(file, 'a');
   }
 
+  /**
+   * After close this records nothing: a group-commit round still on the thread pool when the
+   * manager closed finishes later, and its line adds nothing (close synced and recorded every
+   * file in full), while writing it would hit a closed descriptor - or one reused by another file.
+   */
   record(path: string, length: number): void {
+    if (this.fd === null) return;
     fs.writeSync(this.fd, `${path}\t${length}\n`);
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
   }
 }
 

@@ -1,0 +1,55 @@
+/**
+ * A read across a partition's segments: the segment holding the offset is found by base offset
+ * (binary search over the ordered list), then whole batches are taken from it and, while the
+ * read has room and reached a segment's end, from the segments after it.
+ *
+ * A segment may answer in several pieces (its in-memory tail is kept in chunks, segment-read.ts):
+ * each piece is one entry of `chunks`, so nothing is copied to join them.
+ */
+import type { Segment } from './segment.js';
+
+export interface ReadResult {
+  /** Whole batches; slices of the mapping for sealed segments, fresh buffers otherwise. */
+  chunks: Buffer[];
+  bytes: number;
+  /** The offset was outside [logStartOffset, logEndOffset] (OFFSET_OUT_OF_RANGE). */
+  outOfRange: boolean;
+  /** Where the next read continues: one past the last offset returned (the offset asked when nothing was). */
+  nextOffset: number;
+}
+
+/** Reads from `offset`, already checked to lie within the log, up to `maxBytes`. */
+export function readSegments(segments: readonly Segment[], offset: number, maxBytes: number, minOneBatch: boolean): ReadResult {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let nextOffset = offset;
+  for (let i = segmentIndexFor(segments, offset); i < segments.length; i++) {
+    const segment = segments[i]!;
+    let from = Math.max(nextOffset, segment.baseOffset);
+    let taken = segment.read(from, maxBytes - bytes, minOneBatch && chunks.length === 0);
+    for (;;) {
+      if (taken.chunk !== null) {
+        chunks.push(taken.chunk);
+        bytes += taken.chunk.length;
+        nextOffset = taken.nextOffset;
+      }
+      if (!taken.more || bytes >= maxBytes || taken.chunk === null) break;
+      from = taken.nextOffset;
+      taken = segment.read(from, maxBytes - bytes, false);
+    }
+    if (!taken.reachedEnd || bytes >= maxBytes) break;
+  }
+  return { chunks, bytes, outOfRange: false, nextOffset };
+}
+
+/** Greatest segment whose base offset is <= offset (binary search). */
+function segmentIndexFor(segments: readonly Segment[], offset: number): number {
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (segments[mid]!.baseOffset <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
