@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { memoryOf, probe, startChildBroker } from '../test/fuzz/child-broker.js';
 import { createTopic, openIdle, runActive } from '../test/fuzz/load.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../test/reliability/record.js';
 
 const { values } = parseArgs({ options: { idle: { type: 'string', default: '5000' } } });
 const idleCount = Number(values.idle);
@@ -33,6 +34,15 @@ try {
   }));
   idle.forEach((c) => c.close());
   if (perConnKiB >= 20 || stillOpen !== idleCount || active.records !== 50_000) process.exitCode = 1;
+  else {
+    recordFigure(HOSTILE, `${fmt(idleCount)} idle connections + the same 100 active clients`, {
+      figure: `${fmt(perConnKiB, 1)} KiB RSS per idle connection (${fmt(before / 1048576, 1)} -> ${fmt(after / 1048576, 1)} MB), opened in `
+        + `${fmt(openMs / 1000, 1)} s, all ${fmt(stillOpen)} still open, ${fmt(active.records)} records in ${fmt(active.ms / 1000, 1)} s`,
+      command: `node dist/bench/connections.js --idle ${idleCount}`,
+      idle: idleCount, openMs, perIdleConnectionKiB: perConnKiB, stillOpen, records: active.records, activeMs: active.ms,
+    });
+    writeFigures(import.meta.url);
+  }
 } finally {
   broker.stop();
 }

@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCrashLoop, type Policy } from '../test/faults/crash-harness.js';
+import { killLoopFigure, numbersOf, powerCutFigure } from '../test/reliability/crash-figures.js';
+import { DURABILITY, recordFigure, writeFigures } from '../test/reliability/record.js';
 
 const { values } = parseArgs({
   options: {
@@ -38,9 +40,20 @@ try {
     powerLoss: values['power-loss'],
     progress: values.quiet ? undefined : (line) => console.error(line),
   });
-  console.log(JSON.stringify({ ...report, seconds: Math.round((Date.now() - started) / 1000) }));
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log(JSON.stringify({ ...report, seconds }));
   if (report.problems.length + report.lostAcknowledged + report.duplicates + report.offsetProblems + report.consumerWentBackwards > 0) {
     process.exitCode = 1;
+  } else {
+    // the command as run, so the row reproduces this run's shape
+    const command = `node dist/bench/crash-loop.js ${process.argv.slice(2).filter((a) => a !== '--quiet').join(' ')}`.trim();
+    const shape = `${values.producers} producers, ${values.partitions} partitions, 256 KiB segments, 0.3-2.5 s per cycle, policies ${values.policies!.split(',').join(' / ')}`;
+    if (values['power-loss']) {
+      recordFigure(DURABILITY, `Power loss, simulated, long run: ${shape}`, { figure: powerCutFigure(report, seconds), command, ...numbersOf(report), seconds });
+    } else {
+      recordFigure(DURABILITY, `kill -9 loop, long run: ${shape}`, { figure: killLoopFigure(report, seconds), command, ...numbersOf(report), seconds });
+    }
+    writeFigures(import.meta.url, values['power-loss'] ? 'power-loss' : undefined);
   }
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });

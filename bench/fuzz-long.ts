@@ -11,6 +11,7 @@ import { decodeTarget } from '../test/fuzz/decoder-target.js';
 import { Fuzzer } from '../test/fuzz/engine.js';
 import { startChildBroker } from '../test/fuzz/child-broker.js';
 import { fuzzLiveBroker, unexpectedErrors } from '../test/fuzz/live.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../test/reliability/record.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '60' }, seed: { type: 'string' } } });
 const seconds = Number(values.seconds);
@@ -38,4 +39,13 @@ console.log(JSON.stringify({
 }));
 for (const f of d.failures) console.error(`decoder failure: ${f.message}\n  frame ${f.frameHex}`);
 for (const line of unexpected.slice(0, 10)) console.error(`broker: ${line}`);
+if (d.failures.length === 0 && unexpected.length === 0) {
+  recordFigure(HOSTILE, 'Long fuzz run: the decoder fuzz and the live fuzz above, half the time each', {
+    figure: `${fmt(seconds)} s: ${fmt(d.executions)} decoder executions (corpus ${fmt(d.seeds)} -> ${fmt(d.corpusSize)}, slowest ${fmt(d.slowestMs, 1)} ms) `
+      + `+ ${fmt(live.executions)} live requests (${fmt(live.answered)} answered, ${fmt(live.closedByBroker)} closed, ${fmt(live.probes)} probes); no failure`,
+    command: `node dist/bench/fuzz-long.js --seconds ${seconds} --seed ${seed}`,
+    seconds, seed, decoderExecutions: d.executions, decoderCorpus: d.corpusSize, liveRequests: live.executions, liveCorpus: live.corpusSize,
+  });
+  writeFigures(import.meta.url);
+}
 process.exit(d.failures.length > 0 || unexpected.length > 0 ? 1 : 0);
