@@ -4,9 +4,11 @@
 #   - the Java client peer       -> test/compat/java/target/            (test/compat/java/pom.xml)
 #   - the librdkafka peer        -> test/compat/python/.venv            (requirements.txt there)
 #   - kcat                       -> from Debian with apt-get (when root)
+#   - @confluentinc/kafka-javascript -> test/compat/confluent-js/node_modules (built from source)
 # Idempotent and fast when nothing changed: each step records a stamp of its inputs and skips
 # itself while the stamp matches. Prints one line per peer; exits non-zero if any step fails.
-# Needs Java 17+, Maven 3.8+, Python 3.9+ with venv, and access to Maven Central and PyPI.
+# Needs Java 17+, Maven 3.8+, Python 3.9+ with venv, and access to Maven Central, PyPI and npm
+# (plus Debian packages for the builds, installed with apt-get when root).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -78,4 +80,44 @@ elif command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
 else
   echo "kcat: not installed (needs root and apt-get); its compatibility-matrix rows will be skipped" >&2
   [[ "${CI:-}" == "true" ]] && exit 1
+fi
+
+# --- @confluentinc/kafka-javascript (librdkafka for Node) -------------------------------------
+# Its install script fetches a prebuilt binary from GitHub releases and falls back to building
+# the librdkafka it ships. The default (static) build downloads zlib, OpenSSL, zstd and curl
+# sources from GitHub too, so it fails offline; CKJS_LINKING=dynamic builds librdkafka against
+# the Debian -dev packages below instead (about two minutes). It lives in its own folder so the
+# root `npm ci` never pays for that build.
+CJS_PEER=test/compat/confluent-js
+CJS_DEBS=(g++ make pkg-config libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsasl2-dev libcurl4-openssl-dev)
+CJS_ADDON="$CJS_PEER/node_modules/@confluentinc/kafka-javascript/build/Release/confluent-kafka-javascript.node"
+CJS_STAMP="$(stamp_of $CJS_PEER/package.json $CJS_PEER/package-lock.json <(printf '%s\n' "${CJS_DEBS[@]}"))"
+cjs_version() { node -p "require('./$CJS_PEER/node_modules/@confluentinc/kafka-javascript/package.json').version"; }
+if up_to_date "$CJS_PEER/node_modules/.stamp" "$CJS_STAMP" && [[ -f "$CJS_ADDON" ]]; then
+  echo "confluent-js peer: built (@confluentinc/kafka-javascript $(cjs_version))"
+else
+  CJS_MISSING=()
+  for deb in "${CJS_DEBS[@]}"; do
+    dpkg -s "$deb" >/dev/null 2>&1 || CJS_MISSING+=("$deb")
+  done
+  if [[ ${#CJS_MISSING[@]} -gt 0 ]] && command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${CJS_MISSING[@]}" >/dev/null
+    CJS_MISSING=()
+  fi
+  if [[ ${#CJS_MISSING[@]} -gt 0 ]]; then
+    echo "confluent-js peer: not built, missing Debian packages (${CJS_MISSING[*]}; needs root and apt-get); its compatibility-matrix rows will be skipped" >&2
+    # An if, not `[[ ]] && exit`: as the script's last command that would make it exit 1 off CI too.
+    if [[ "${CI:-}" == "true" ]]; then exit 1; fi
+  else
+    CJS_LOG="$(mktemp)"
+    if ! (cd "$CJS_PEER" && CKJS_LINKING=dynamic npm ci --no-audit --no-fund --foreground-scripts) >"$CJS_LOG" 2>&1; then
+      tail -40 "$CJS_LOG" >&2
+      echo "confluent-js peer: build failed (full log: $CJS_LOG)" >&2
+      exit 1
+    fi
+    rm -f "$CJS_LOG"
+    echo "$CJS_STAMP" > "$CJS_PEER/node_modules/.stamp"
+    echo "confluent-js peer: built @confluentinc/kafka-javascript $(cjs_version) from source into $CJS_PEER"
+  fi
 fi

@@ -7,8 +7,7 @@
  *   @platformatic/kafka: in process
  *   kcat: from Debian (scripts/install-peers.sh)
  *   Kafka's command-line tools: from the cached jars, run with java -cp
- * @confluentinc/kafka-javascript is left out: its install script downloads librdkafka binaries
- * from GitHub releases, which this project's machines cannot reach (see COMPATIBILITY.md).
+ *   @confluentinc/kafka-javascript: built from source into test/compat/confluent-js (same script)
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { javaPeer, librdkafkaPeer } from '../compat/peers.js';
 import { realKafkaMissing, startPair, type BrokerPair, type Side } from '../differential/brokers.js';
 import { differential } from '../differential/compare.js';
 import { pinnedKafkaVersion, repoRoot } from '../harness/repo-paths.js';
+import { confluentJsAdmin, confluentJsMissing, confluentJsRoundTrip, confluentJsVersion, CONFLUENT_JS_CODECS } from './confluent-js.js';
 import * as cli from './kafka-cli.js';
 import { kcatGroup, kcatMetadataAndOffsets, kcatRoundTrip, KCAT_CODECS } from './kcat.js';
 import { peerRoundTrip } from './peer-scenarios.js';
@@ -52,6 +52,15 @@ const CLIENTS: Client[] = [
     scenarios: [['admin: create, describe configs, delete', platformaticAdmin], ['produce, consume in a group, list offsets', platformaticProduceConsume]],
   },
   {
+    name: '@confluentinc/kafka-javascript (librdkafka)',
+    version: confluentJsVersion,
+    missing: confluentJsMissing,
+    scenarios: [
+      ...CONFLUENT_JS_CODECS.map((c): Scenario => [`produce and consume in a group, ${c}`, confluentJsRoundTrip(c)]),
+      ['admin: create, list, delete topics', confluentJsAdmin],
+    ],
+  },
+  {
     name: 'kcat',
     version: () => 'kcat (Debian package; see `kcat -V`)',
     missing: () => (commandMissing('kcat', ['-V']) ? 'kcat is not on PATH: run scripts/install-peers.sh (apt-get install kcat)' : null),
@@ -78,9 +87,6 @@ const CLIENTS: Client[] = [
 ];
 
 const rec = new Recorder('matrix-clients');
-rec.note('@confluentinc/kafka-javascript is not in the matrix: its install script (node-pre-gyp) downloads '
-  + 'prebuilt librdkafka binaries from GitHub releases, which these machines cannot reach, and building '
-  + 'librdkafka from source on install is not an option here. librdkafka itself is covered by confluent-kafka for Python and kcat.');
 rec.note('kafka-configs --alter is not in the matrix: it needs IncrementalAlterConfigs, which Brooklet does not implement yet.');
 for (const c of CLIENTS) {
   try {
