@@ -11,6 +11,7 @@ import { afterAll, expect, it } from 'vitest';
 import { ErrorCode, encodeRecordBatch } from '../../protocol/index.js';
 import { startTestBroker, tempDataDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { DURABILITY, fmt, recordFigure, writeFigures } from '../reliability/record.js';
 
 const mountPoint = tempDataDir('brooklet-tmpfs-');
 let mounted = false;
@@ -24,6 +25,7 @@ try {
 afterAll(() => {
   if (mounted) execFileSync('umount', [mountPoint]);
   fs.rmSync(mountPoint, { recursive: true, force: true });
+  writeFigures(import.meta.url);
 });
 
 const BATCH_RECORDS = 20;
@@ -97,6 +99,13 @@ it.skipIf(!mounted)('answers KAFKA_STORAGE_ERROR when the disk is full, shows no
     expect(resumed).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: acked * BATCH_RECORDS });
     const after = await readAll(client);
     expect(after.offsets).toEqual(Array.from({ length: (acked + 1) * BATCH_RECORDS }, (_, i) => i));
+    recordFigure(DURABILITY, 'Disk full on a real 2 MiB tmpfs (the test mounts it; skipped with one line where mount is refused)', {
+      figure: `after ${fmt(acked)} acknowledged batches (${fmt(ackedBytes)} bytes) Produce answers KAFKA_STORAGE_ERROR; the .log holds exactly `
+        + 'the acknowledged batches (the short write is cut back); fetch returns exactly the acknowledged offsets; after space returns '
+        + `the next produce gets the next offset (${fmt(acked * BATCH_RECORDS)})`,
+      command: 'npx vitest run test/faults/disk-full.test.ts',
+      ackedBatches: acked, ackedBytes, nextOffset: acked * BATCH_RECORDS,
+    });
   } finally {
     client.close();
     await broker.close();

@@ -4,9 +4,12 @@
  * cost under 20 KiB of resident memory each and are all still open afterwards.
  * bench/connections.ts runs the same with 5,000 idle connections.
  */
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { memoryOf, probe, startChildBroker } from '../fuzz/child-broker.js';
 import { createTopic, openIdle, runActive } from '../fuzz/load.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
+
+afterAll(() => writeFigures(import.meta.url));
 
 describe('many connections', () => {
   it('serves 100 active clients beside 900 idle ones; an idle one costs under 20 KiB', async () => {
@@ -32,5 +35,11 @@ describe('many connections', () => {
     const { body } = await idle[idle.length - 1]!.request(18, 3, { clientSoftwareName: 'idle', clientSoftwareVersion: '1' });
     expect(body.errorCode).toBe(0);
     await probe(broker.bootstrap);
+    recordFigure(HOSTILE, '1,000 concurrent connections: 900 idle + 50 producers + 50 consumers (raw Produce v8 / Fetch v12)', {
+      figure: `${fmt(perConnKiB, 1)} KiB RSS per idle connection (${fmt(before / 1048576, 1)} -> ${fmt(after / 1048576, 1)} MB); `
+        + `${fmt(active.records)} records produced and all read back in ${fmt(active.ms / 1000, 1)} s; every idle connection still open and answering`,
+      command: 'npx vitest run test/faults/hostile-connections.test.ts',
+      idle: 900, perIdleConnectionKiB: perConnKiB, rssBeforeMb: before / 1048576, rssAfterMb: after / 1048576, records: active.records, ms: active.ms,
+    });
   });
 });

@@ -7,6 +7,13 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryOf, probe, startChildBroker } from '../fuzz/child-broker.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
+
+const COMMAND = 'npx vitest run test/faults/hostile-framing.test.ts';
+/** Close time of each case that passed; the row is recorded only when all of them did. */
+const closeMs = new Map<string, number>();
+/** Rows of later tests, recorded after the per-case row so the table reads simplest first. */
+const recordLater: (() => void)[] = [];
 
 const MAX_REQUEST_BYTES = 100 * 1024 * 1024; // the default socket.request.max.bytes
 const int32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); return b; };
@@ -47,6 +54,7 @@ describe('hostile frame sizes', () => {
     expect(received).toBe(0);
     expect(ms).toBeLessThan(1000);
     await probe(broker.bootstrap);
+    closeMs.set(_name, ms);
   });
 
   it('2,000 connections declaring 100 MB-2 GiB frames, each followed by 64 KiB, allocate none of it', async () => {
@@ -63,10 +71,26 @@ describe('hostile frame sizes', () => {
     // one declared frame allocated would be 100 MB or 2 GiB; what remains is socket reads not yet collected
     expect(growthMb).toBeLessThan(64);
     expect(broker.exitCode).toBeUndefined();
+    recordLater.push(() => {
+      recordFigure(HOSTILE, '2,000 connections declaring 100 MB-2 GiB frames, each followed by 64 KiB', {
+        figure: `peak RSS +${fmt(growthMb, 1)} MB (RSS ${fmt(before.rss / 1048576, 1)} -> ${fmt(after.rss / 1048576, 1)} MB), none of the declared sizes allocated, broker still up`,
+        command: COMMAND, connections: 2000, rssBeforeMb: before.rss / 1048576, rssAfterMb: after.rss / 1048576, peakGrowthMb: growthMb,
+      });
+    });
   });
 });
 
 afterAll(() => sharedBroker?.stop());
+afterAll(() => {
+  if (closeMs.size === CASES.length) {
+    recordFigure(HOSTILE, `Frame sizes < 0, > socket.request.max.bytes, 0, and HTTP / HTTP/2 / TLS / SSH / Redis bytes on the Kafka port (${CASES.length} cases)`, {
+      figure: `each closed after the 4 size bytes, nothing answered; slowest close ${fmt(Math.max(...closeMs.values()))} ms (limit 1 s)`,
+      command: COMMAND, cases: CASES.length, slowestCloseMs: Math.max(...closeMs.values()),
+    });
+  }
+  for (const record of recordLater) record();
+  writeFigures(import.meta.url);
+});
 
 let sharedBroker: Awaited<ReturnType<typeof startChildBroker>> | undefined;
 async function shared() {

@@ -7,12 +7,16 @@
  * elements within its size (max.request.elements).
  */
 import net from 'node:net';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Writer, encodeRequestFrame } from '../../protocol/index.js';
 import { sampleSeeds } from '../fuzz/corpus.js';
 import { decodeTarget } from '../fuzz/decoder-target.js';
 import { memoryOf, probe, startChildBroker } from '../fuzz/child-broker.js';
 import { traceLengthFields, type LengthField } from '../fuzz/trace.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
+
+const COMMAND = 'npx vitest run test/faults/hostile-lengths.test.ts';
+afterAll(() => writeFigures(import.meta.url));
 
 const MB = 1024 * 1024;
 const TOTAL = 10_000;
@@ -75,6 +79,7 @@ describe('declared lengths beyond the bytes present', () => {
       const wave = Array.from({ length: 50 }, (_, j) => attacks[(i + j) % attacks.length]!.frame);
       for (const o of await Promise.all(wave.map((f) => sendAndWait(broker.bootstrap, f)))) outcomes[o]++;
     }
+    const elapsedMs = Date.now() - started;
     const after = memoryOf(broker.child.pid!);
     const growth = { rss: (after.rss - before.rss) / MB, peak: (after.hwm - before.rss) / MB };
     console.log(`${TOTAL} oversized-length requests (${attacks.length} distinct) in ${Date.now() - started} ms: ` +
@@ -84,6 +89,12 @@ describe('declared lengths beyond the bytes present', () => {
     expect(growth.peak).toBeLessThan(100);
     await probe(broker.bootstrap);
     expect(broker.exitCode).toBeUndefined();
+    recordFigure(HOSTILE, `Declared string / bytes / array / compact / tagged-field lengths beyond the bytes present (CVE-2022-34917 class): every length field of a sample request of every advertised version set huge, ${fmt(attacks.length)} distinct requests`, {
+      figure: `${fmt(TOTAL)} sent over real sockets to a child-process broker in ${fmt(elapsedMs / 1000, 1)} s: all closed, none answered; `
+        + `RSS ${fmt(before.rss / MB, 1)} -> ${fmt(after.rss / MB, 1)} MB (peak +${fmt(growth.peak, 1)} MB, limit 100 MB)`,
+      command: COMMAND, sent: TOTAL, distinct: attacks.length, ms: elapsedMs, closed: outcomes.closed, answered: outcomes.answered,
+      rssBeforeMb: before.rss / MB, rssAfterMb: after.rss / MB, peakGrowthMb: growth.peak,
+    });
   });
 
   it('closes a request declaring millions of tiny array elements before building them', async () => {
@@ -107,5 +118,9 @@ describe('declared lengths beyond the bytes present', () => {
     // the frame itself is 20 MB; decoding it whole would cost ~700 MB and seconds of blocked loop
     expect((after.hwm - before.rss) / MB).toBeLessThan(100);
     expect(elapsed).toBeLessThan(3000);
+    recordFigure(HOSTILE, 'A request within its size that declares 10 million tiny array elements (20 MB Metadata v1)', {
+      figure: `closed in ${fmt(elapsed)} ms, peak RSS +${fmt((after.hwm - before.rss) / MB, 1)} MB (the frame itself), broker still answering`,
+      command: COMMAND, elements: count, closedMs: elapsed, peakGrowthMb: (after.hwm - before.rss) / MB,
+    });
   });
 });

@@ -17,6 +17,7 @@ import { resolveConfig } from '../../src/config.js';
 import { Listener } from '../../src/server/listener.js';
 import { tempDataDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
 
 const FETCH = 1, PRODUCE = 0, API_VERSIONS = 18, CREATE_TOPICS = 19;
 const FETCH_MAX_BYTES = 1 << 20;
@@ -60,6 +61,7 @@ describe('a client that pipelines fetches and never reads', () => {
   afterAll(async () => {
     await listener?.close(500);
     broker?.close();
+    writeFigures(import.meta.url);
   });
 
   it(`buffers under 2 x fetch.max.bytes for ${PIPELINED} pipelined 1 MB fetches, pauses reading, then answers all in order`, async () => {
@@ -90,5 +92,11 @@ describe('a client that pipelines fetches and never reads', () => {
       expect(frame!.length).toBeGreaterThan(FETCH_MAX_BYTES / 2);
     }
     reader.close();
+    recordFigure(HOSTILE, `A client that pipelines ${PIPELINED} Fetch requests (max_bytes 1 MB) against a 4 MB topic and never reads`, {
+      figure: `broker holds ${fmt(stalled!.unsentBytes / 1048576, 2)} MB unsent for it (limit 2 x fetch.max.bytes = 2 MB) and stops reading it; `
+        + `other clients served; all ${PIPELINED} answered in order once it reads`,
+      command: 'npx vitest run test/faults/hostile-slow-reader.test.ts',
+      pipelined: PIPELINED, unsentBytes: stalled!.unsentBytes, readingPaused: stalled!.readingPaused,
+    });
   });
 });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/index.js';
 import { startTestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { HOSTILE, recordFigure, writeFigures } from '../reliability/record.js';
 
 type Topic = { name: string; numPartitions?: number; replicationFactor?: number; configs?: { name: string; value: string | null }[] };
 
@@ -38,6 +39,10 @@ const INVALID: [string, Topic, number][] = [
   ['a null config value', { name: 'c7', configs: [{ name: 'retention.ms', value: null }] }, ErrorCode.INVALID_CONFIG],
 ];
 
+/** Tests that passed; the row is recorded only when all TESTS did. */
+let passed = 0;
+const TESTS = 8;
+
 const API_VERSIONS = 18, CREATE_TOPICS = 19, METADATA = 3;
 
 function createBody(topics: Topic[], validateOnly = false) {
@@ -57,6 +62,17 @@ describe('topic validation', () => {
   afterAll(async () => {
     client?.close();
     await broker?.close();
+    if (passed === TESTS) {
+      const codes = [...new Set(INVALID.map(([, , code]) => TYPES[code]))];
+      recordFigure(HOSTILE, 'Topic names, partition counts, replication factors, configs', {
+        figure: `${INVALID.length} invalid topics answered ${codes.join(', ')}, plus INVALID_REQUEST and TOPIC_ALREADY_EXISTS, `
+          + 'through raw CreateTopics v2/v4/v5/v7 (validate_only too) and kafkajs admin; nothing invalid created, '
+          + 'Metadata does not auto-create illegal names, DeleteTopics v1-5 with an empty name is answered',
+        command: 'npx vitest run test/faults/hostile-topics.test.ts',
+        invalidTopics: INVALID.length, tests: TESTS,
+      });
+    }
+    writeFigures(import.meta.url);
   });
 
   it.each([2, 4, 5, 7])('raw CreateTopics v%i answers each invalid topic with its Kafka error and creates none', async (version) => {
@@ -69,6 +85,7 @@ describe('topic validation', () => {
     expect(meta.body.topics.map((t: any) => t.name).filter((n: string) => INVALID.some(([, t]) => t.name === n))).toEqual([]);
     // the connection survived all of it
     expect((await client.request(API_VERSIONS, 3, { clientSoftwareName: 'x', clientSoftwareVersion: '1' })).body.errorCode).toBe(0);
+    passed++;
   });
 
   it('answers a name listed twice with INVALID_REQUEST and an existing one with TOPIC_ALREADY_EXISTS', async () => {
@@ -76,6 +93,7 @@ describe('topic validation', () => {
     expect(body.topics.map((t: any) => t.errorCode)).toEqual([ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST]);
     expect((await client.request(CREATE_TOPICS, 7, createBody([{ name: 'once' }]))).body.topics[0].errorCode).toBe(ErrorCode.NONE);
     expect((await client.request(CREATE_TOPICS, 7, createBody([{ name: 'once' }]))).body.topics[0].errorCode).toBe(ErrorCode.TOPIC_ALREADY_EXISTS);
+    passed++;
   });
 
   it('does not auto-create an illegal name through Metadata', async () => {
@@ -83,6 +101,7 @@ describe('topic validation', () => {
       const { body } = await client.request(METADATA, 9, { topics: [{ name }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
       expect(body.topics[0].errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
     }
+    passed++;
   });
 
   // Found by the live fuzzer: v1-5 used to treat an empty name as "by topic id" and answer
@@ -95,6 +114,7 @@ describe('topic validation', () => {
     } finally {
       c.close();
     }
+    passed++;
   });
 
   it('reports the same errors through kafkajs admin', async () => {
@@ -115,6 +135,7 @@ describe('topic validation', () => {
     } finally {
       await admin.disconnect();
     }
+    passed++;
   });
 });
 

@@ -12,6 +12,10 @@ import { ErrorCode, encodeRecordBatch } from '../../protocol/index.js';
 import { tempDataDir } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { spawnBroker } from './crash-harness.js';
+import { DURABILITY, recordFigure, writeFigures } from '../reliability/record.js';
+
+/** Batches in the damaged segment, per damage that passed; the row needs both. */
+const survived = new Map<string, number>();
 
 let broker: Awaited<ReturnType<typeof spawnBroker>>;
 let client: RawClient;
@@ -37,6 +41,15 @@ afterAll(async () => {
   broker?.child.kill('SIGKILL');
   await broker?.exited;
   fs.rmSync(dataDir, { recursive: true, force: true });
+  if (survived.size === 2) {
+    recordFigure(DURABILITY, 'A sealed, mapped segment shrunk to the middle of a batch, or overwritten there with garbage, under a child-process broker', {
+      figure: 'no SIGBUS: fetches of the damaged range answer KAFKA_STORAGE_ERROR (56); intact batches before it, the segments before '
+        + 'and after it and other topics keep serving; the broker process stays up',
+      command: 'npx vitest run test/faults/sealed-segment-damage.test.ts',
+      shrunkSegmentBatches: survived.get('shrunk')!, overwrittenSegmentBatches: survived.get('overwritten')!,
+    });
+  }
+  writeFigures(import.meta.url);
 });
 
 async function fetchAt(topic: string, offset: number): Promise<{ errorCode: number; firstOffset: number | null }> {
@@ -92,5 +105,6 @@ describe.each([
     expect(await fetchAt('healthy', 150)).toMatchObject({ errorCode: ErrorCode.NONE });
     expect(broker.child.exitCode).toBeNull();
     expect(broker.child.signalCode).toBeNull();
+    survived.set(topic, batches.length);
   });
 });

@@ -4,12 +4,15 @@
  * ProtocolDecodeError may escape, and no single input may take long (no hang, no blow-up).
  * FUZZ_SECONDS overrides the budget; bench/fuzz-long.ts runs the same loop for longer.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { allDecodableRanges, fixtureSeeds, sampleSeeds } from './corpus.js';
 import { decodeTarget } from './decoder-target.js';
 import { Fuzzer } from './engine.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 10);
+
+afterAll(() => writeFigures(import.meta.url));
 
 describe('request decoder fuzz', () => {
   it('seeds decode cleanly (the corpus is valid before mutation)', () => {
@@ -33,5 +36,14 @@ describe('request decoder fuzz', () => {
     expect(stats.outcomes).toBeGreaterThan(200);
     // inputs are at most 64 KiB: a second means a hang or a blow-up, not a GC pause on a slow machine
     expect(stats.slowestMs).toBeLessThan(1000);
+    const fixtures = fixtureSeeds().length;
+    recordFigure(HOSTILE, `Decoder fuzz, in process, every API key and version the protocol layer decodes (${ranges.length} keys), `
+      + `seeded with ${fmt(fixtures)} captured client requests + ${fmt(stats.seeds - fixtures)} sample-value requests`, {
+      figure: `${fmt(stats.executions)} executions in ${SECONDS} s, corpus ${fmt(stats.seeds)} -> ${fmt(stats.corpusSize)}, `
+        + `${fmt(stats.outcomes)} distinct outcomes, slowest input ${fmt(stats.slowestMs, 1)} ms, nothing but ProtocolDecodeError escaped`,
+      command: `FUZZ_SECONDS=${SECONDS} FUZZ_SEED=${seed} npx vitest run test/fuzz/decoder.test.ts`,
+      seconds: SECONDS, seed, apiKeys: ranges.length, executions: stats.executions, seeds: stats.seeds, corpus: stats.corpusSize,
+      outcomes: stats.outcomes, slowestMs: stats.slowestMs,
+    });
   });
 });
