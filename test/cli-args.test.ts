@@ -27,3 +27,21 @@ describe('command line and environment', () => {
     expect(parseCli(['--help'], {}).help).toBe(true);
   });
 });
+
+describe('durability flags', () => {
+  it('takes --flush-policy and --flush-interval-ms, or their BROOKLET_* variables', () => {
+    const flags = parseCli(['--flush-policy', 'always', '--flush-interval-ms', '250'], {});
+    if (flags.help) throw new Error('unexpected help');
+    expect(resolveConfig(flags.config)).toMatchObject({ flushPolicy: 'always', flushIntervalMs: 250 });
+    const env = parseCli([], { BROOKLET_FLUSH_POLICY: 'interval', BROOKLET_FLUSH_INTERVAL_MS: '500' });
+    if (env.help) throw new Error('unexpected help');
+    expect(resolveConfig(env.config)).toMatchObject({ flushPolicy: 'interval', flushIntervalMs: 500 });
+    expect(resolveConfig({}).flushPolicy).toBe('never');
+  });
+
+  it('refuses an unknown policy with a one-line ConfigError', () => {
+    const cli = parseCli(['--flush-policy', 'sometimes'], {});
+    if (cli.help) throw new Error('unexpected help');
+    expect(() => resolveConfig(cli.config)).toThrow(ConfigError);
+  });
+});
