@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { crc32c } from '@node-rs/crc32';
+import { encodeRecordBatch } from '../protocol/index.js';
 import { LogManager } from '../storage/log-manager.js';
 import { DURABILITY, fmt, recordFigure, writeFigures } from '../test/reliability/record.js';
 
@@ -24,37 +24,11 @@ const defaults = { segmentBytes: 1024 ** 3 };
 
 /** One v2 batch of `count` records of `size` bytes (uncompressed, valid CRC). */
 function batch(count: number, size: number): Buffer {
-  const records: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    // attributes, timestamp delta 0, offset delta i, key null, value, no headers (varints)
-    const body = Buffer.concat([Buffer.from([0, 0]), varint(i), varint(-1), varint(size), Buffer.alloc(size, i % 251), varint(0)]);
-    records.push(varint(body.length), body);
-  }
-  const header = Buffer.alloc(61);
-  header.writeInt32BE(-1, 12);
-  header.writeInt8(2, 16);
-  header.writeInt32BE(count - 1, 23);
-  header.writeBigInt64BE(BigInt(Date.now()), 27);
-  header.writeBigInt64BE(BigInt(Date.now()), 35);
-  header.writeBigInt64BE(-1n, 43);
-  header.writeInt16BE(-1, 51);
-  header.writeInt32BE(-1, 53);
-  header.writeInt32BE(count, 57);
-  const out = Buffer.concat([header, ...records]);
-  out.writeInt32BE(out.length - 12, 8);
-  out.writeUInt32BE(crc32c(out.subarray(21)) >>> 0, 17);
-  return out;
-}
-
-function varint(value: number): Buffer {
-  let n = value >= 0 ? value * 2 : -value * 2 - 1;
-  const bytes: number[] = [];
-  while (n >= 0x80) {
-    bytes.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  bytes.push(n);
-  return Buffer.from(bytes);
+  const timestamp = Date.now();
+  return encodeRecordBatch({
+    timestamp,
+    records: Array.from({ length: count }, (_, i) => ({ key: null, value: Buffer.alloc(size, i % 251), timestamp })),
+  });
 }
 
 function timeOpen(label: string): { ms: number; scanned: number } {
