@@ -51,7 +51,7 @@ export async function startPair(opts: { autoCreateTopics?: boolean } = {}): Prom
   const kafka = k.value;
   const brooklet = b.value;
   return {
-    kafka: { kind: 'kafka', bootstrap: kafka.bootstrap, dataDir: kafka.logFile ? path.join(path.dirname(kafka.logFile), 'data') : null },
+    kafka: { kind: 'kafka', bootstrap: kafka.bootstrap, dataDir: kafka.dataDir },
     brooklet: { kind: 'brooklet', bootstrap: brooklet.bootstrap, dataDir },
     close: async () => {
       await Promise.all([kafka.close(), brooklet.close()]);

@@ -1,11 +1,13 @@
 /**
  * Real Apache Kafka for tests and benchmarks, behind one helper:
  *
- *   const kafka = await startRealKafka();   // { bootstrap, close(), logFile }
+ *   const kafka = await startRealKafka();   // { bootstrap, close(), logFile, dataDir, source }
  *
- * Where the broker comes from, in order:
+ * Where the broker comes from, in this order:
  *   1. env KAFKA_BOOTSTRAP=host:port  an already running Kafka; close() leaves it alone.
- *   2. opts.mode === 'docker'        a container. Not implemented yet: throws a TODO error.
+ *   2. a Docker engine that answers   the apache/kafka image at the pinned version, one KRaft node,
+ *      (docker-engine.ts asks it       through testcontainers (kafka-docker.ts). close() removes
+ *      for /_ping, quickly)            the container.
  *   3. the Maven jars                 .cache/kafka-jars/<version> (scripts/install-peers.sh fills it):
  *        java -cp <jars> kafka.tools.StorageTool format -t <random id> -c server.properties
  *        java -cp <jars> kafka.Kafka server.properties
@@ -13,18 +15,30 @@
  *      stderr go to logFile. Ready when the broker port accepts connections and the log says
  *      "Kafka Server started". close() sends SIGTERM, then SIGKILL after a grace period, and
  *      removes the temp dir.
- * The jar path is preferred even where Docker runs: it needs only Java and is the same everywhere.
+ * Docker comes before the jars because where an engine runs, the official image needs nothing
+ * installed (no Java, no install-peers.sh) and is the broker people actually deploy; the jars
+ * remain for machines without Docker (CI among them) and need only Java and Maven Central.
+ *
+ * Forcing a path: opts.mode 'jars' | 'docker' (a caller that needs, say, the data dir on this
+ * machine), else env BROOKLET_REAL_KAFKA=jars|docker (an operator's choice), else 'auto' as
+ * above. KAFKA_BOOTSTRAP still comes first. Forcing docker where no engine answers is an error
+ * naming the endpoint and the reason, never a quiet switch to the jars.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { dockerEngineReachable, type DockerProbe } from './docker-engine.js';
 import { log4j2Properties, randomClusterId, serverProperties } from './kafka-config.js';
 import { canConnect, freePort, parseHostPort } from './net.js';
 import { kafkaJarsDir } from './repo-paths.js';
 
+export type RealKafkaMode = 'auto' | 'jars' | 'docker';
+export type RealKafkaSource = 'external' | 'docker' | 'jars';
+
 export interface RealKafkaOptions {
-  mode?: 'auto' | 'docker';
+  /** Which path to take; default 'auto' (or env BROOKLET_REAL_KAFKA). See the top of this file. */
+  mode?: RealKafkaMode;
   /** Default partitions for auto-created topics. Default 1. */
   numPartitions?: number;
   /** Default true, as Kafka's own default. */
@@ -33,7 +47,7 @@ export interface RealKafkaOptions {
   heap?: string;
   /** Extra server.properties entries. */
   serverProps?: Record<string, string>;
-  /** How long to wait for the broker to come up. Default 60 s. */
+  /** How long to wait for the broker to come up (not counting an image pull). Default 60 s. */
   startTimeoutMs?: number;
   /** Keep the temp dir (data and log) after close, for post-mortems. Default false. */
   keepDir?: boolean;
@@ -43,23 +57,62 @@ export interface RealKafka {
   bootstrap: string;
   /** The broker's combined stdout/stderr (empty string when using KAFKA_BOOTSTRAP). */
   logFile: string;
+  /** The broker's log.dirs on this machine (jars only; null for docker and KAFKA_BOOTSTRAP). */
+  dataDir: string | null;
+  source: RealKafkaSource;
   close(): Promise<void>;
 }
 
-const STARTED_LINE = 'Kafka Server started';
+export const STARTED_LINE = 'Kafka Server started';
+export const MODE_ENV = 'BROOKLET_REAL_KAFKA';
+
+export interface SourceChoice {
+  source: RealKafkaSource;
+  /** One line: why this path (for error messages and post-mortems). */
+  why: string;
+}
+
+/**
+ * Picks the path startRealKafka takes, without starting anything. The environment and the
+ * Docker probe are parameters so tests can choose them.
+ */
+export async function chooseRealKafkaSource(opts: RealKafkaOptions = {}, env: NodeJS.ProcessEnv = process.env,
+  probe: () => Promise<DockerProbe> = () => dockerEngineReachable(1500, env)): Promise<SourceChoice> {
+  if (env.KAFKA_BOOTSTRAP) return { source: 'external', why: `KAFKA_BOOTSTRAP=${env.KAFKA_BOOTSTRAP}` };
+  const { mode, from } = requestedMode(opts, env);
+  if (mode === 'jars') return { source: 'jars', why: `${from} asks for the jars` };
+  const engine = await probe();
+  if (engine.reachable) return { source: 'docker', why: `a Docker engine answers at ${engine.endpoint}` };
+  if (mode === 'docker') {
+    throw new Error(`${from} asks for Docker, but no Docker engine answers at ${engine.endpoint}: ${engine.reason}`);
+  }
+  return { source: 'jars', why: `no Docker engine at ${engine.endpoint} (${engine.reason})` };
+}
+
+function requestedMode(opts: RealKafkaOptions, env: NodeJS.ProcessEnv): { mode: RealKafkaMode; from: string } {
+  if (opts.mode && opts.mode !== 'auto') return { mode: opts.mode, from: `mode '${opts.mode}'` };
+  const fromEnv = env[MODE_ENV]?.trim();
+  if (!fromEnv) return { mode: 'auto', from: 'auto' };
+  if (fromEnv !== 'jars' && fromEnv !== 'docker' && fromEnv !== 'auto') {
+    throw new Error(`${MODE_ENV}=${fromEnv}: expected jars, docker or auto`);
+  }
+  return { mode: fromEnv, from: `${MODE_ENV}=${fromEnv}` };
+}
 
 export async function startRealKafka(opts: RealKafkaOptions = {}): Promise<RealKafka> {
-  const external = process.env.KAFKA_BOOTSTRAP;
-  if (external) {
+  const { source } = await chooseRealKafkaSource(opts);
+  if (source === 'external') {
+    const external = process.env.KAFKA_BOOTSTRAP as string;
     const { host, port } = parseHostPort(external);
     if (!(await canConnect(host, port, 3000))) {
       throw new Error(`KAFKA_BOOTSTRAP=${external} does not accept connections`);
     }
-    return { bootstrap: external, logFile: '', close: async () => {} };
+    return { bootstrap: external, logFile: '', dataDir: null, source, close: async () => {} };
   }
-  if (opts.mode === 'docker') {
-    throw new Error('TODO: startRealKafka docker mode is not implemented; use the Maven jars '
-      + '(scripts/install-peers.sh) or set KAFKA_BOOTSTRAP=host:port');
+  if (source === 'docker') {
+    // Loaded only here: the jar path never loads testcontainers.
+    const { startKafkaContainer } = await import('./kafka-docker.js');
+    return startKafkaContainer(opts);
   }
   return startFromJars(opts);
 }
@@ -125,7 +178,7 @@ async function startFromJars(opts: RealKafkaOptions): Promise<RealKafka> {
     process.removeListener('exit', killOnExit);
     throw new Error(`${(err as Error).message}; log kept in ${logFile}\n${tail(log)}`);
   }
-  return { bootstrap: `127.0.0.1:${brokerPort}`, logFile, close };
+  return { bootstrap: `127.0.0.1:${brokerPort}`, logFile, dataDir: path.join(dir, 'data'), source: 'jars', close };
 }
 
 async function waitUntilStarted(child: ChildProcess, port: number, logFile: string,
