@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json ./
 COPY scripts/node-gyp-cxx17 scripts/node-gyp-cxx17
 COPY scripts/kafka scripts/kafka
+COPY scripts/bundle-cli.mjs scripts/bundle-cli.mjs
 COPY src src
 COPY protocol protocol
 COPY storage storage
@@ -34,4 +35,4 @@ COPY --from=runtime-deps /app/dist dist
 ENV BROOKLET_HOST=0.0.0.0 BROOKLET_DATA_DIR=/data
 VOLUME /data
 EXPOSE 9092
-ENTRYPOINT ["node", "dist/src/cli.js"]
+ENTRYPOINT ["node", "dist/brooklet.cjs"]

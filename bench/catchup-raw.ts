@@ -25,7 +25,7 @@ const { values } = parseArgs({ options: {
 } });
 const topic = values.topic!;
 const MIB = 1024 * 1024;
-const cli = path.resolve(import.meta.dirname, '../src/cli.js');
+const cli = path.resolve(import.meta.dirname, '../brooklet.cjs');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-catchup-'));
 const port = 19000 + Math.floor(Math.random() * 1000);
 // BROOKLET_NODE_ARGS (e.g. "--cpu-prof") go to the broker process only, for profiling it.

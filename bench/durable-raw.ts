@@ -23,7 +23,7 @@ const { values } = parseArgs({ options: {
 } });
 const external = values.bootstrap !== undefined;
 const topic = values.topic!;
-const cli = path.resolve(import.meta.dirname, '../src/cli.js');
+const cli = path.resolve(import.meta.dirname, '../brooklet.cjs');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-durable-'));
 const port = 19000 + Math.floor(Math.random() * 1000);
 const broker = external ? null : spawn(process.execPath, [cli, '--port', String(port), '--data-dir', dataDir, '--flush-policy', values.policy!, '--log-level', 'warn'], { stdio: 'inherit' });

@@ -10,7 +10,7 @@
  *                      both others have rejoined the new generation with all six partitions
  *                      assigned between them.
  * Both run as their own processes through bench/lib/brokers.ts, as in side-by-side.ts: Brooklet
- * as node dist/src/cli.js, Kafka from the Maven jars with kafka-server-start.sh's JVM options.
+ * as node dist/brooklet.cjs, Kafka from the Maven jars with kafka-server-start.sh's JVM options.
  * (The test harness's startRealKafka cannot run from dist/: test/harness/repo-paths.ts finds the
  * repository from its own location, one level too shallow there.) With BROOKLET_BOOTSTRAP /
  * KAFKA_BOOTSTRAP set, running brokers are used. Usage: node dist/bench/groups.js [--reps N]
@@ -122,7 +122,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 }
 
 async function startTargets(): Promise<Target[]> {
-  step('starting Brooklet (node dist/src/cli.js) and Kafka (the Maven jars)');
+  step('starting Brooklet (node dist/brooklet.cjs) and Kafka (the Maven jars)');
   const brooklet = await startBroker('brooklet', { brookletArgs: ['--group-initial-rebalance-delay-ms', '0'] });
   try {
     const kafka = await startBroker('kafka', { kafkaProps: { 'group.initial.rebalance.delay.ms': '0' } });

@@ -1,6 +1,6 @@
 /**
  * The two brokers under test, each a separate process pinned to the broker core:
- *  - Brooklet: `node dist/src/cli.js` on a free port with a temp data dir;
+ *  - Brooklet: `node dist/brooklet.cjs` on a free port with a temp data dir;
  *  - Apache Kafka: `java kafka.Kafka` from the Maven jars, KRaft combined mode, with the JVM
  *    options kafka-server-start.sh uses (-Xmx1G -Xms1G, G1), storage formatted beforehand.
  * Both time their cold start: spawn to the first ApiVersions answer.

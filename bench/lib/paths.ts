@@ -10,8 +10,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const resultsDir = path.join(repoRoot, 'bench', 'results');
 export const chartsDir = path.join(repoRoot, 'bench', 'charts');
 export const javaSourcesDir = path.join(repoRoot, 'bench', 'java');
-/** The Brooklet CLI under test; BROOKLET_CLI points at another build (e.g. a snapshot of a release). */
-export const brookletCli = process.env.BROOKLET_CLI ?? path.join(repoRoot, 'dist', 'src', 'cli.js');
+/** The Brooklet CLI under test (the bundled bin, what `npx brooklet` runs); BROOKLET_CLI points at another build (e.g. a snapshot of a release). */
+export const brookletCli = process.env.BROOKLET_CLI ?? path.join(repoRoot, 'dist', 'brooklet.cjs');
 
 export function kafkaVersion(): string {
   const pom = fs.readFileSync(path.join(repoRoot, 'scripts', 'kafka', 'pom.xml'), 'utf8');

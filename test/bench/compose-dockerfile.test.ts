@@ -30,7 +30,9 @@ const stages = joined.filter((l) => /^FROM /i.test(l)).map((l) => /\bAS\s+(\S+)/
 const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter(Boolean);
 
 /** The TS source a compiled dist/ path is built from. */
+/** The source a dist/ file is built from: tsc's output mirrors the tree; dist/brooklet.cjs is the bundled src/cli.ts. */
 function sourceOf(distPath: string): string {
+  if (distPath === 'dist/brooklet.cjs') return 'src/cli.ts';
   return distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts');
 }
 
@@ -100,7 +102,7 @@ describe('Dockerfile', () => {
 
   it('runs commands that the repository builds: the CLI by default, the side-by-side in bench', () => {
     const eps = entrypointsByStage();
-    expect(eps.final).toEqual(['node', 'dist/src/cli.js']);
+    expect(eps.final).toEqual(['node', JSON.parse(read('package.json')).bin.brooklet]);
     expect(eps.bench).toEqual(['node', 'dist/bench/side-by-side.js']);
     for (const cmd of Object.values(eps)) {
       const script = cmd.find((c) => c.startsWith('dist/'))!;

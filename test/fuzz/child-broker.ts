@@ -21,14 +21,14 @@ export interface ChildBroker {
   stop(): void;
 }
 
-/** dist/src/cli.js, found from the source tree or from dist/test/fuzz (bench builds). */
+/** dist/brooklet.cjs (the package's bin), found from the source tree or from dist/test/fuzz (bench builds). */
 function cliPath(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'dist', 'src', 'cli.js');
+    const candidate = path.join(dir, 'dist', 'brooklet.cjs');
     if (fs.existsSync(candidate)) return candidate;
   }
-  throw new Error('dist/src/cli.js not found: run npx tsc -p tsconfig.json first');
+  throw new Error('dist/brooklet.cjs not found: run npm run build first');
 }
 
 export async function startChildBroker(extraArgs: string[] = []): Promise<ChildBroker> {

@@ -1,9 +1,9 @@
-/** Runs the compiled `brooklet` CLI as a child process (for kill -9 and signal tests). */
+/** Runs the built `brooklet` command (dist/brooklet.cjs, what the package's bin runs) as a child process (for kill -9 and signal tests). */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 
-const CLI = path.resolve(import.meta.dirname, '../../dist/src/cli.js');
+const CLI = path.resolve(import.meta.dirname, '../../dist/brooklet.cjs');
 
 export interface CliBroker {
   child: ChildProcess;
