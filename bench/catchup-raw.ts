@@ -9,6 +9,8 @@
  *   node dist/bench/catchup-raw.js [--mb 512] [--fetch-mb 1] [--segment-mb 64]
  *   node dist/bench/catchup-raw.js --bootstrap HOST:PORT --topic T ...   (any broker, e.g. real
  *     Kafka; the topic is created with one partition if absent and filled the same way)
+ *   ... --no-fill   read partition 0 of an existing topic as it is (bench/workloads/consume.ts
+ *     reads the backlog ConsumerPerformance just read, on both brokers)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +23,7 @@ import { RawClient } from '../test/helpers/raw-client.js';
 
 const { values } = parseArgs({ options: {
   mb: { type: 'string', default: '512' }, 'fetch-mb': { type: 'string', default: '1' }, 'segment-mb': { type: 'string', default: '64' },
-  bootstrap: { type: 'string' }, topic: { type: 'string', default: 'backlog' },
+  bootstrap: { type: 'string' }, topic: { type: 'string', default: 'backlog' }, 'no-fill': { type: 'boolean', default: false },
 } });
 const topic = values.topic!;
 const MIB = 1024 * 1024;
@@ -57,11 +59,11 @@ try {
   const bootstrap = values.bootstrap ?? `127.0.0.1:${port}`;
   const [host, portText] = bootstrap.split(':');
   const admin = await RawClient.connect(bootstrap);
-  await admin.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+  if (!values['no-fill']) await admin.request(19, 7, { topics: [{ name: topic, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
   const value = Buffer.alloc(1000, 7);
   const batch = () => encodeRecordBatch({ records: Array.from({ length: 1000 }, () => ({ key: null, value })), timestamp: Date.now() });
   let written = 0;
-  while (written < Number(values.mb) * MIB) {
+  while (!values['no-fill'] && written < Number(values.mb) * MIB) {
     const records = batch();
     await admin.request(0, 8, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] });
     written += records.length;
@@ -100,7 +102,7 @@ try {
     if (offset >= p.highWatermark) break;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  console.log(JSON.stringify({ broker: values.bootstrap ? bootstrap : 'brooklet', backlogMiB: Math.round(written / MIB), fetchMiB: Number(values['fetch-mb']), fetches, seconds: +seconds.toFixed(3), MBps: Math.round(bytes / 1e6 / seconds), msPerFetch: +(seconds * 1000 / fetches).toFixed(3) }));
+  console.log(JSON.stringify({ broker: values.bootstrap ? bootstrap : 'brooklet', backlogMiB: Math.round(written / MIB), fetchMiB: Number(values['fetch-mb']), fetches, seconds: +seconds.toFixed(3), MBps: Math.round(bytes / 1e6 / seconds), MiBps: +(bytes / MIB / seconds).toFixed(1), msPerFetch: +(seconds * 1000 / fetches).toFixed(3) }));
   socket.destroy();
 } finally {
   if (broker) {

@@ -56,7 +56,7 @@ function targets(res: SideBySideResults): string {
     line('p99 end-to-end latency <= Kafka', of('latency').filter((r) => r.case.endsWith(': p99')), (r) => r.ratio <= 1, (r) => `${r.brooklet.median.toFixed(1)} vs ${r.kafka.median.toFixed(1)} ms`),
     line('cold start <= 1/10 of Kafka', of('startup').filter((r) => r.case.startsWith('cold start')), (r) => r.ratio <= 0.1, (r) => `${r.brooklet.median.toFixed(0)} vs ${r.kafka.median.toFixed(0)} ms (${ratio(r)})`),
     line('idle RSS <= 60 MB', of('startup').filter((r) => r.case.startsWith('idle RSS')), (r) => r.brooklet.median <= r.targetValue!, (r) => `${r.brooklet.median.toFixed(1)} MiB`),
-    line('durable produce >= 1.0x Kafka and >= 10,000 req/s', of('durable'), (r) => r.ratio >= 1 && r.brooklet.median >= 10_000, (r) => `${r.brooklet.median.toFixed(0)} req/s, ${ratio(r)}`),
+    line('durable produce >= 1.0x Kafka and >= 10,000 req/s', of('durable'), (r) => r.ratio >= 1 && (r.targetValue === undefined || r.brooklet.median >= r.targetValue), (r) => `${r.brooklet.median.toFixed(0)} req/s, ${ratio(r)}`),
     line('kafkajs (no target; what Node users get)', of('kafkajs'), (r) => r.ratio >= 1, ratio),
   ].join('\n');
 }

@@ -44,13 +44,14 @@ export function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
 }
 
 /** Resident set size and its peak (VmHWM) of a pid, in MiB; NaN when unreadable. */
-export function memoryMiB(pid: number | undefined): { rss: number; peak: number } {
+/** VmRSS, VmHWM (peak) and the anonymous part of the RSS (RssAnon: heap, buffers; not mapped file pages). */
+export function memoryMiB(pid: number | undefined): { rss: number; peak: number; anon: number } {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024 };
   } catch {
-    return { rss: NaN, peak: NaN };
+    return { rss: NaN, peak: NaN, anon: NaN };
   }
 }
 

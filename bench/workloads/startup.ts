@@ -3,7 +3,10 @@
  * dir; Kafka's storage formatted beforehand, as an install would), fresh processes, alternating.
  * Idle RSS: VmRSS of that process 3 s after its first answer, before any client connected.
  * Loaded RSS: VmHWM (peak RSS) of the long-running brokers after the produce and consume
- * workloads (measured in side-by-side.ts through loadedMemory()).
+ * workloads (measured in side-by-side.ts through loadedMemory()), and the anonymous part of the
+ * RSS apart: Brooklet maps sealed segments, so the pages of every segment a consumer read count
+ * in its RSS as file pages (the page cache, which the kernel reclaims under pressure), while
+ * Kafka reads segments with sendfile and the same page cache stays outside its RSS.
  */
 import { alternate, type Pair } from '../lib/alternate.js';
 import { startBroker, type BrokerName, type BrokerUnderTest } from '../lib/brokers.js';
@@ -51,5 +54,7 @@ export function loadedMemory(pair: Pair, after: string): CaseResult[] {
       brooklet: one(b.peak), kafka: one(k.peak), ratio: b.peak / k.peak },
     { workload: 'startup', case: `RSS after ${after}`, metric: 'RSS', unit: 'MiB', higherIsBetter: false,
       brooklet: one(b.rss), kafka: one(k.rss), ratio: b.rss / k.rss },
+    { workload: 'startup', case: `anonymous RSS (RssAnon: heap and buffers, no mapped files) after ${after}`, metric: 'RSS', unit: 'MiB', higherIsBetter: false,
+      brooklet: one(b.anon), kafka: one(k.anon), ratio: b.anon / k.anon },
   ];
 }
