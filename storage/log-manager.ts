@@ -24,8 +24,9 @@ import { CLEAN_SHUTDOWN_FILE, hasCleanShutdownMarker, partitionKey, readRecovery
 import { KAFKA_DEFAULTS, resolveLogConfig, type TopicConfigDefaults } from './config.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
-import { PartitionLog } from './log.js';
+import { DEFAULT_TAIL_CACHE_TOTAL_BYTES, PartitionLog } from './log.js';
 import { SyncLog } from './sync-log.js';
+import { TailBudget } from './tail-cache.js';
 import { checkTopicName, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
 
 export { StorageError, type StorageErrorCode } from './errors.js';
@@ -40,6 +41,8 @@ export interface LogManagerOptions {
   defaults?: Partial<TopicConfigDefaults>;
   /** Bytes of each active segment's tail kept in memory (default 4 MiB; 0 turns it off). */
   tailCacheBytes?: number;
+  /** Bytes all tails may hold together (default 64 MiB); the oldest chunks broker-wide give way. */
+  tailCacheTotalBytes?: number;
   /** How often the recovery-point checkpoint is rewritten when it changed (default 5 s). */
   checkpointIntervalMs?: number;
   /** Background failures (a sync or checkpoint that failed); default: ignored. */
@@ -62,6 +65,7 @@ export class LogManager {
   readonly openedAfterCleanShutdown: boolean;
   private readonly defaults: TopicConfigDefaults;
   private tailCacheBytes: number | undefined;
+  private tailBudget!: TailBudget;
   private readonly topics = new Map<string, OpenTopic>();
   private closed = false;
   private syncLog: SyncLog | null = null;
@@ -83,6 +87,7 @@ export class LogManager {
     const clean = hasCleanShutdownMarker(dataDir);
     const manager = new LogManager(dataDir, defaults, loadOrCreateClusterId(dataDir), clean);
     manager.tailCacheBytes = options.tailCacheBytes;
+    manager.tailBudget = new TailBudget(options.tailCacheTotalBytes ?? DEFAULT_TAIL_CACHE_TOTAL_BYTES);
     const onError = options.onBackgroundError ?? (() => {});
     manager.syncLog = options.syncLogPath ? new SyncLog(options.syncLogPath) : null;
     manager.committer = new GroupCommitter(manager.syncLog, onError);
@@ -204,6 +209,11 @@ export class LogManager {
     this.scheduler.stop();
   }
 
+  /** Bytes the active segments' in-memory tails hold together, and their shared limit. */
+  get tailCacheUsage(): { usedBytes: number; limitBytes: number } {
+    return { usedBytes: this.tailBudget.usedBytes, limitBytes: this.tailBudget.limitBytes };
+  }
+
   private allLogs(): PartitionLog[] {
     return [...this.topics.values()].flatMap((t) => t.logs);
   }
@@ -218,6 +228,7 @@ export class LogManager {
       cleanShutdown: clean,
       recoveryPoint,
       tailCacheBytes: this.tailCacheBytes,
+      tailBudget: this.tailBudget,
       onRoll: () => {
         if (log !== undefined) this.committer.request(log);
       },

@@ -19,7 +19,7 @@ import { ProducerStateManager } from './producer-state.js';
 import { recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
 import type { SyncLog } from './sync-log.js';
-import { TailCache } from './tail-cache.js';
+import { TailCache, type TailBudget } from './tail-cache.js';
 import { UnsyncedData, type SyncSnapshot } from './unsynced.js';
 
 /** Segments scanned at startup to rebuild idempotent producer state. */
@@ -48,6 +48,8 @@ export interface OpenPartitionOptions {
   recoveryPoint: number;
   /** Bytes of the active segment's tail kept in memory for tailing readers (0: none). */
   tailCacheBytes?: number;
+  /** What all partitions' tails may hold together (LogManager shares one); default: this tail's own size. */
+  tailBudget?: TailBudget;
   now?: number;
   /** Called after a roll: the sealed segment should be synced soon (Kafka flushes on roll). */
   onRoll?: () => void;
@@ -57,6 +59,8 @@ export interface OpenPartitionOptions {
 
 /** Default in-memory tail per partition: recent fetches cost no syscall. */
 export const DEFAULT_TAIL_CACHE_BYTES = 4 * 1024 * 1024;
+/** Default for all partitions' tails together (LogManager): 16 partitions at their full tail. */
+export const DEFAULT_TAIL_CACHE_TOTAL_BYTES = 64 * 1024 * 1024;
 const TAIL_CHUNK_BYTES = 1024 * 1024;
 
 export class PartitionLog {
@@ -95,7 +99,7 @@ export class PartitionLog {
       .filter((name) => /^\d{20}\.log$/.test(name))
       .map((name) => Number(name.slice(0, 20)))
       .sort((a, b) => a - b);
-    const tail = tailCacheFor(options.config, options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES);
+    const tail = tailCacheFor(options.config, options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES, options.tailBudget);
     const segments = baseOffsets.map((base, i) =>
       Segment.open(options.dir, base, options.config.indexIntervalBytes, now, i === baseOffsets.length - 1 ? tail : undefined),
     );
@@ -229,12 +233,14 @@ export class PartitionLog {
     if (this.closed) return;
     this.flush();
     for (const segment of this.segments) segment.close();
+    this.tail.clear(); // gives its bytes back to the broker's tail budget
     this.closed = true;
   }
 
   /** Closes without flushing and removes the partition's directory (topic deletion). */
   delete(): void {
     if (!this.closed) for (const segment of this.segments) segment.close();
+    this.tail.clear();
     this.closed = true;
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -274,8 +280,8 @@ export class PartitionLog {
   }
 }
 
-function tailCacheFor(config: LogConfig, bytes: number): TailCache {
+function tailCacheFor(config: LogConfig, bytes: number, budget: TailBudget | undefined): TailCache {
   // A quarter segment at most, so small test segments still span several chunks.
   const chunkBytes = Math.min(TAIL_CHUNK_BYTES, Math.max(256, Math.floor(config.segmentBytes / 4)));
-  return new TailCache(chunkBytes, Math.ceil(bytes / chunkBytes));
+  return new TailCache(chunkBytes, Math.ceil(bytes / chunkBytes), budget);
 }

@@ -7,7 +7,13 @@
  * straddle two chunks; a request larger than a chunk empties the cache (it restarts after it).
  * Chunks are append-only - bytes once written are never overwritten - so a slice handed to a
  * reader stays valid, and keeps its chunk alive, after the chunk leaves the cache. At most
- * `maxChunks` chunks are kept; memory grows only as data is written.
+ * `maxChunks` chunks are kept per partition.
+ *
+ * All partitions of a broker share one TailBudget: the bytes of every cached chunk together
+ * stay under it. Without it, every partition ever written would keep its last few MiB forever
+ * (a benchmark that wrote to 108 partitions held 430 MiB of tails). When a new chunk does not
+ * fit, the oldest chunks broker-wide are dropped first; a read of a dropped range simply falls
+ * back to positional reads of the file (segment-read.ts), so eviction never loses data.
  */
 export interface TailChunk {
   /** File position of the chunk's first byte. */
@@ -18,27 +24,92 @@ export interface TailChunk {
   used: number;
 }
 
+/** A chunk as the budget tracks it: who holds it, and whether its bytes still count. */
+interface Held {
+  chunk: TailChunk;
+  owner: TailCache;
+  live: boolean;
+}
+
+/** The bytes all tails of a broker may hold together; the oldest chunks give way first. */
+export class TailBudget {
+  private used = 0;
+  private liveCount = 0;
+  /** Chunks in allocation order; released ones stay until compacted or popped. */
+  private order: Held[] = [];
+
+  constructor(readonly limitBytes: number) {}
+
+  /** Bytes held by cached chunks now. */
+  get usedBytes(): number {
+    return this.used;
+  }
+
+  /** Room for `bytes` more, made by evicting the oldest chunks; false when it cannot fit at all. */
+  reserve(bytes: number): boolean {
+    if (bytes > this.limitBytes) return false;
+    while (this.used + bytes > this.limitBytes) {
+      const oldest = this.order.shift();
+      if (oldest === undefined) return false;
+      if (oldest.live) oldest.owner.evict(oldest.chunk);
+    }
+    return true;
+  }
+
+  /** Counts `chunk` (after reserve) as held by `owner`. */
+  hold(chunk: TailChunk, owner: TailCache): Held {
+    const held = { chunk, owner, live: true };
+    this.order.push(held);
+    this.used += chunk.buf.length;
+    this.liveCount++;
+    return held;
+  }
+
+  /** `held` left its cache: its bytes no longer count. */
+  release(held: Held): void {
+    if (!held.live) return;
+    held.live = false;
+    this.used -= held.chunk.buf.length;
+    this.liveCount--;
+    // Released entries are dropped lazily; keep the list proportional to what is live.
+    if (this.order.length > 2 * this.liveCount + 64) this.order = this.order.filter((h) => h.live);
+  }
+}
+
+/** A tail without a shared budget (tests, tools) gets one of exactly its own maximum. */
+const ownBudget = (bytes: number) => new TailBudget(bytes);
+
 export class TailCache {
   private chunks: TailChunk[] = [];
+  private held = new Map<TailChunk, Held>();
+  private readonly budget: TailBudget;
 
   constructor(
     readonly chunkBytes: number,
     readonly maxChunks: number,
-  ) {}
+    budget?: TailBudget,
+  ) {
+    this.budget = budget ?? ownBudget(chunkBytes * Math.max(maxChunks, 0));
+  }
 
   /** Records `records` (whole batches, first offset `firstOffset`) written at `position`. */
   append(records: Buffer, position: number, firstOffset: number): void {
     if (this.maxChunks <= 0) return;
     let last: TailChunk | undefined = this.chunks[this.chunks.length - 1];
     if (records.length > this.chunkBytes || (last !== undefined && last.start + last.used !== position)) {
-      this.chunks = [];
+      this.clear();
       if (records.length > this.chunkBytes) return;
       last = undefined;
     }
     if (last === undefined || last.used + records.length > last.buf.length) {
+      if (this.chunks.length >= this.maxChunks) this.drop(this.chunks[0]!);
+      if (!this.budget.reserve(this.chunkBytes)) {
+        this.clear(); // no room at all: this tail restarts at a later append
+        return;
+      }
       last = { start: position, firstOffset, buf: Buffer.allocUnsafe(this.chunkBytes), used: 0 };
       this.chunks.push(last);
-      if (this.chunks.length > this.maxChunks) this.chunks.shift();
+      this.held.set(last, this.budget.hold(last, this));
     }
     records.copy(last.buf, last.used);
     last.used += records.length;
@@ -52,7 +123,30 @@ export class TailCache {
     return undefined;
   }
 
+  /** Bytes this tail holds. */
+  get bytes(): number {
+    return this.chunks.length * this.chunkBytes;
+  }
+
+  /**
+   * The budget takes `chunk` back (it is this tail's oldest). The chunks after it stay: a read
+   * below them misses and goes to the file, never to a wrong chunk.
+   */
+  evict(chunk: TailChunk): void {
+    this.drop(chunk);
+  }
+
   clear(): void {
+    for (const chunk of this.chunks) this.budget.release(this.held.get(chunk)!);
     this.chunks = [];
+    this.held.clear();
+  }
+
+  private drop(chunk: TailChunk): void {
+    const i = this.chunks.indexOf(chunk);
+    if (i < 0) return;
+    this.chunks.splice(i, 1);
+    this.budget.release(this.held.get(chunk)!);
+    this.held.delete(chunk);
   }
 }
