@@ -24,11 +24,14 @@ export interface TailChunk {
   used: number;
 }
 
-/** A chunk as the budget tracks it: who holds it, and whether its bytes still count. */
+/**
+ * A chunk as the budget tracks it: who holds it and how many bytes it counts for. `chunk` is
+ * null once released, so that an entry waiting in the budget's list keeps no buffer alive.
+ */
 interface Held {
-  chunk: TailChunk;
+  chunk: TailChunk | null;
   owner: TailCache;
-  live: boolean;
+  bytes: number;
 }
 
 /** The bytes all tails of a broker may hold together; the oldest chunks give way first. */
@@ -51,28 +54,28 @@ export class TailBudget {
     while (this.used + bytes > this.limitBytes) {
       const oldest = this.order.shift();
       if (oldest === undefined) return false;
-      if (oldest.live) oldest.owner.evict(oldest.chunk);
+      if (oldest.chunk !== null) oldest.owner.evict(oldest.chunk);
     }
     return true;
   }
 
   /** Counts `chunk` (after reserve) as held by `owner`. */
   hold(chunk: TailChunk, owner: TailCache): Held {
-    const held = { chunk, owner, live: true };
+    const held: Held = { chunk, owner, bytes: chunk.buf.length };
     this.order.push(held);
-    this.used += chunk.buf.length;
+    this.used += held.bytes;
     this.liveCount++;
     return held;
   }
 
   /** `held` left its cache: its bytes no longer count. */
   release(held: Held): void {
-    if (!held.live) return;
-    held.live = false;
-    this.used -= held.chunk.buf.length;
+    if (held.chunk === null) return;
+    held.chunk = null;
+    this.used -= held.bytes;
     this.liveCount--;
     // Released entries are dropped lazily; keep the list proportional to what is live.
-    if (this.order.length > 2 * this.liveCount + 64) this.order = this.order.filter((h) => h.live);
+    if (this.order.length > 2 * this.liveCount + 64) this.order = this.order.filter((h) => h.chunk !== null);
   }
 }
 

@@ -4,6 +4,8 @@
  * evicted range is answered from the file, whole and in order.
  */
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LogManager } from '../../storage/log-manager.js';
 import { TailBudget, TailCache } from '../../storage/tail-cache.js';
@@ -56,6 +58,25 @@ describe('TailBudget shared by several tails', () => {
     tiny.append(bytes(10, 1), 0, 0);
     expect(tiny.bytes).toBe(0);
     expect(tiny.chunkFor(0)).toBeUndefined();
+  });
+
+  it('lets evicted chunks be garbage-collected (the budget keeps no buffer it released)', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const budget = new TailBudget(2 * CHUNK);
+    const a = new TailCache(CHUNK, 4, budget);
+    const b = new TailCache(CHUNK, 4, budget);
+    a.append(bytes(CHUNK, 1), 0, 0);
+    const evicted = new WeakRef(a.chunkFor(0)!.buf);
+    b.append(bytes(CHUNK, 2), 0, 0);
+    b.append(bytes(CHUNK, 3), CHUNK, 10); // evicts a's chunk
+    a.append(bytes(CHUNK, 4), 0, 0); // restarts a: evicts b's oldest
+    expect(a.chunkFor(0)!.buf[0]).toBe(4);
+    for (let i = 0; i < 3 && evicted.deref() !== undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gc();
+    }
+    expect(evicted.deref()).toBeUndefined();
   });
 
   it('still keeps at most maxChunks per tail', () => {
