@@ -1,6 +1,8 @@
 /** Sizes and repetitions of the two modes: `npm run bench` (quick, < 5 min) and `npm run bench:full`. */
 export interface Settings {
   reps: number;
+  /** Repetitions of each produce case: the noisiest workload (one client JVM on one core), so more of them. */
+  produceReps: number;
   produceRecords: number;
   produceCases: Array<{ acks: '1' | 'all'; partitions: 1 | 8; batch: 'default' | '1MiB' }>;
   backlogRecords: number;
@@ -24,13 +26,13 @@ for (const acks of ['1', 'all'] as const) {
 
 export const SETTINGS: Record<'quick' | 'full', Settings> = {
   quick: {
-    reps: 2, produceRecords: 30_000, produceCases: allProduceCases.filter((c) => (c.partitions === 1) === (c.batch === 'default')),
+    reps: 2, produceReps: 2, produceRecords: 30_000, produceCases: allProduceCases.filter((c) => (c.partitions === 1) === (c.batch === 'default')),
     backlogRecords: 200_000, activeBacklogRecords: 60_000,
     latencySeconds: 5, latencyWarmupSeconds: 1, latencyRate: 5000, kafkajsRecords: 20_000,
     coldStartReps: 2, durableProducers: 64, durableSeconds: 3, recordSize: 1024,
   },
   full: {
-    reps: 3, produceRecords: 300_000, produceCases: allProduceCases,
+    reps: 3, produceReps: 5, produceRecords: 300_000, produceCases: allProduceCases,
     backlogRecords: 2_500_000, activeBacklogRecords: 300_000,
     latencySeconds: 30, latencyWarmupSeconds: 5, latencyRate: 5000, kafkajsRecords: 200_000,
     coldStartReps: 5, durableProducers: 64, durableSeconds: 15, recordSize: 1024,

@@ -11,7 +11,7 @@ export async function produceWorkload(pair: Pair, s: Settings): Promise<CaseResu
     const name = `acks=${c.acks}, ${c.partitions} partition${c.partitions > 1 ? 's' : ''}, ${c.batch} batches`;
     const props: Record<string, string> = { acks: c.acks };
     if (c.batch === '1MiB') Object.assign(props, { 'batch.size': String(MIB), 'max.request.size': String(8 * MIB) });
-    out.push(await alternate(pair, s.reps, {
+    out.push(await alternate(pair, s.produceReps, {
       workload: 'produce', case: name, metric: 'ProducerPerformance throughput', unit: 'MiB/s', higherIsBetter: true,
     }, async (broker, rep) => {
       // A fresh topic per run: every run appends to an empty log, on both brokers alike.
