@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeResponseFrame, encodeRecordBatch, encodeRequestFrame, readBatchHeader } from '../protocol/index.js';
 import { RawClient } from '../test/helpers/raw-client.js';
+import { stop } from './lib/proc.js';
 
 const { values } = parseArgs({ options: {
   mb: { type: 'string', default: '512' }, 'fetch-mb': { type: 'string', default: '1' }, 'segment-mb': { type: 'string', default: '64' },
@@ -105,10 +106,6 @@ try {
   console.log(JSON.stringify({ broker: values.bootstrap ? bootstrap : 'brooklet', backlogMiB: Math.round(written / MIB), fetchMiB: Number(values['fetch-mb']), fetches, seconds: +seconds.toFixed(3), MBps: Math.round(bytes / 1e6 / seconds), MiBps: +(bytes / MIB / seconds).toFixed(1), msPerFetch: +(seconds * 1000 / fetches).toFixed(3) }));
   socket.destroy();
 } finally {
-  if (broker) {
-    const exited = new Promise((r) => broker.once('exit', r));
-    broker.kill('SIGTERM');
-    await exited;
-  }
+  if (broker) await stop(broker, 15_000);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeRecordBatch } from '../protocol/index.js';
 import { RawClient } from '../test/helpers/raw-client.js';
+import { stop } from './lib/proc.js';
 
 const { values } = parseArgs({ options: {
   policy: { type: 'string', default: 'always' }, connections: { type: 'string', default: '64' }, seconds: { type: 'string', default: '5' },
@@ -53,10 +54,6 @@ try {
   const perSecond = Math.round(acked / ((Date.now() - started) / 1000));
   console.log(JSON.stringify({ broker: external ? bootstrap : 'brooklet', policy: external ? 'external' : values.policy, connections: Number(values.connections), acked, requestsPerSecond: perSecond }));
 } finally {
-  if (broker) {
-    const exited = new Promise((r) => broker.once('exit', r));
-    broker.kill('SIGTERM');
-    await exited;
-  }
+  if (broker) await stop(broker, 15_000);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

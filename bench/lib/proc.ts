@@ -1,6 +1,7 @@
 /** Child-process helpers: run to completion with a timeout, and read a process's memory from /proc. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { stopProcess } from '../../test/harness/process.js';
 
 export interface RunResult {
   code: number | null;
@@ -30,17 +31,9 @@ export function run(command: string, args: string[], timeoutMs: number, env?: No
   });
 }
 
-/** SIGTERM, then SIGKILL after graceMs. */
+/** SIGTERM, then SIGKILL after graceMs (the test harness's helper; Kafka gets 15 s by default). */
 export function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return stopProcess(child, graceMs);
 }
 
 /** Resident set size and its peak (VmHWM) of a pid, in MiB; NaN when unreadable. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { LogManager } from '../../storage/log-manager.js';
 import type { CoordinatorConfig } from '../../src/coordinator/config.js';
 import { GroupCoordinator } from '../../src/coordinator/group-coordinator.js';
@@ -86,4 +86,21 @@ function pending<T>(start: (respond: (value: T) => void) => void): Pending<T> {
     resolve(value);
   });
   return { promise, get result() { return result; } };
+}
+
+/**
+ * A fresh Harness for every test of the enclosing describe, on fake timers (setTimeout and Date),
+ * closed afterwards; `use` receives each one.
+ */
+export function withHarnessPerTest(use: (h: Harness) => void): void {
+  let current: Harness;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    current = new Harness();
+    use(current);
+  });
+  afterEach(() => {
+    current.close();
+    vi.useRealTimers();
+  });
 }

@@ -3,23 +3,15 @@
  * timers: joins, protocol choice, rebalances that wait for known members, sync, heartbeats,
  * session and sync expiry, leaving, and the error codes where Kafka returns them.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../protocol/index.js';
-import { Harness, REBALANCE_MS, SESSION_MS } from './harness.js';
+import { Harness, REBALANCE_MS, SESSION_MS, withHarnessPerTest } from './harness.js';
 
 const tick = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
 describe('group membership', () => {
   let h: Harness;
-
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    h = new Harness();
-  });
-  afterEach(() => {
-    h.close();
-    vi.useRealTimers();
-  });
+  withHarnessPerTest((next) => (h = next));
 
   it('v4 join: MEMBER_ID_REQUIRED with an id, then a generation with this member as leader', async () => {
     const first = h.join({ requireKnownMemberId: true, clientId: 'app' });

@@ -3,27 +3,19 @@
  * retention, deleted topics, and durability through __consumer_offsets across a reopen (the log
  * is replayed; groups come back with their generation and members).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../protocol/index.js';
 import type { CommitEntry, CommitParams } from '../../src/coordinator/offsets.js';
 import { encodeRecordBatch } from '../../protocol/index.js';
 import { OFFSETS_TOPIC, partitionFor } from '../../src/coordinator/offsets-log.js';
-import { Harness } from './harness.js';
+import { Harness, withHarnessPerTest } from './harness.js';
 
 const entry = (partition: number, offset: number, metadata: string | null = null): CommitEntry =>
   ({ topic: 't', partition, offset, leaderEpoch: 3, metadata });
 
 describe('committed offsets', () => {
   let h: Harness;
-
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    h = new Harness();
-  });
-  afterEach(() => {
-    h.close();
-    vi.useRealTimers();
-  });
+  withHarnessPerTest((next) => (h = next));
 
   const commit = (p: Partial<CommitParams> & { entries: CommitEntry[] }) => h.coordinator.offsets.commit({
     groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, retentionTimeMs: -1, ...p,

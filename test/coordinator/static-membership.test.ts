@@ -2,21 +2,13 @@
  * Static membership (group.instance.id, KIP-345): a restarted instance takes its place back
  * without a rebalance, and the member id it had before (or a duplicate's) is fenced.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/index.js';
-import { Harness } from './harness.js';
+import { Harness, withHarnessPerTest } from './harness.js';
 
 describe('static membership', () => {
   let h: Harness;
-
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    h = new Harness();
-  });
-  afterEach(() => {
-    h.close();
-    vi.useRealTimers();
-  });
+  withHarnessPerTest((next) => (h = next));
 
   /** Two static members, i1 (leader) and i2, Stable at generation 2. */
   async function stableTwo() {

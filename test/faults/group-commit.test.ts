@@ -7,8 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { readSyncLog } from '../../storage/sync-log.js';
-import { startTestBroker, tempDataDir } from '../helpers/broker.js';
+import { startBrokerWithSyncLog } from '../helpers/broker.js';
 import { DURABILITY, fmt, recordFigure, writeFigures } from '../reliability/record.js';
 
 /** Answers that came before their bytes were synced, per acks and policy, from passing tests only. */
@@ -34,10 +33,7 @@ afterEach(async () => {
 });
 
 async function brokerWithSyncLog(flushPolicy: 'never' | 'always') {
-  const syncLog = path.join(tempDataDir('brooklet-synclog-'), 'syncs');
-  process.env.BROOKLET_TEST_SYNC_LOG = syncLog;
-  const broker = await startTestBroker({ flushPolicy });
-  delete process.env.BROOKLET_TEST_SYNC_LOG;
+  const { broker, syncLog, syncedBytes } = await startBrokerWithSyncLog({ flushPolicy });
   cleanups.push(() => broker.close());
   const kafka = new Kafka({ clientId: 'gc', brokers: [broker.bootstrap], ...quiet });
   const admin = kafka.admin();
@@ -46,7 +42,7 @@ async function brokerWithSyncLog(flushPolicy: 'never' | 'always') {
   await admin.disconnect();
   const logFile = path.join(broker.dataDir, 'gc-0', '00000000000000000000.log');
   const syncLines = () => fs.readFileSync(syncLog, 'utf8').split('\n').filter((l) => l.startsWith(logFile + '\t')).length;
-  return { broker, kafka, logFile, synced: () => readSyncLog(syncLog).get(logFile) ?? 0, syncLines };
+  return { broker, kafka, logFile, synced: () => syncedBytes(logFile), syncLines };
 }
 
 for (const acks of [-1, 1]) {

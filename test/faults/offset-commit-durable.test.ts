@@ -9,8 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { readSyncLog } from '../../storage/sync-log.js';
-import { startTestBroker, tempDataDir } from '../helpers/broker.js';
+import { startBrokerWithSyncLog } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { DURABILITY, recordFigure, writeFigures } from '../reliability/record.js';
 
@@ -38,10 +37,7 @@ afterEach(async () => {
 });
 
 async function brokerWithSyncLog(flushPolicy: 'never' | 'always') {
-  const syncLog = path.join(tempDataDir('brooklet-synclog-'), 'syncs');
-  process.env.BROOKLET_TEST_SYNC_LOG = syncLog;
-  const broker = await startTestBroker({ flushPolicy });
-  delete process.env.BROOKLET_TEST_SYNC_LOG;
+  const { broker, syncedBytes } = await startBrokerWithSyncLog({ flushPolicy });
   cleanups.push(() => broker.close());
   const kafka = new Kafka({ clientId: 'oc', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
   const admin = kafka.admin();
@@ -50,7 +46,7 @@ async function brokerWithSyncLog(flushPolicy: 'never' | 'always') {
   await admin.createTopics({ topics: [{ topic: 'oc', numPartitions: 2 }] });
   const offsetsFile = path.join(broker.dataDir, '__consumer_offsets-0', '00000000000000000000.log');
   /** True when every byte of __consumer_offsets written so far is covered by a sync. */
-  const allSynced = () => (readSyncLog(syncLog).get(offsetsFile) ?? 0) >= fs.statSync(offsetsFile).size;
+  const allSynced = () => syncedBytes(offsetsFile) >= fs.statSync(offsetsFile).size;
   return { broker, kafka, admin, allSynced };
 }
 

@@ -30,6 +30,7 @@ import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
 import { randomClusterId, serverProperties } from './kafka-config.js';
 import { STARTED_LINE, type RealKafka, type RealKafkaOptions } from './kafka.js';
+import { lastLines, readOrEmpty } from './process.js';
 import { canConnect, freePort } from './net.js';
 import { pinnedKafkaVersion } from './repo-paths.js';
 
@@ -155,7 +156,7 @@ export async function startKafkaContainer(opts: RealKafkaOptions = {}): Promise<
     await log.finish();
     throw new Error(`real Kafka in ${spec.image} did not start: ${(err as Error).message}; `
       + `log kept in ${log.file} (BROOKLET_REAL_KAFKA=jars uses the Maven jars instead)\n`
-      + tail(readOrEmpty(log.file)));
+      + lastLines(readOrEmpty(log.file)));
   }
 
   const stop = async () => {
@@ -208,16 +209,4 @@ class LogCopy {
     }
     if (!this.out.writableEnded) await new Promise<void>((resolve) => this.out.end(resolve));
   }
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function tail(text: string, lines = 30): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }

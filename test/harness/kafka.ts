@@ -30,6 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dockerEngineReachable, type DockerProbe } from './docker-engine.js';
 import { log4j2Properties, randomClusterId, serverProperties } from './kafka-config.js';
+import { lastLines, readOrEmpty, stopProcess } from './process.js';
 import { canConnect, freePort, parseHostPort } from './net.js';
 import { kafkaJarsDir } from './repo-paths.js';
 
@@ -156,7 +157,7 @@ async function startFromJars(opts: RealKafkaOptions): Promise<RealKafka> {
   if (format.status !== 0) {
     fs.appendFileSync(logFile, `${format.stdout}\n${format.stderr}`);
     throw new Error(`kafka-storage format failed (exit ${format.status}); see ${logFile}\n`
-      + tail(`${format.stdout}\n${format.stderr}`));
+      + lastLines(`${format.stdout}\n${format.stderr}`));
   }
 
   const out = fs.openSync(logFile, 'a');
@@ -176,7 +177,7 @@ async function startFromJars(opts: RealKafkaOptions): Promise<RealKafka> {
     const log = readOrEmpty(logFile);
     await stopProcess(child, 5_000);
     process.removeListener('exit', killOnExit);
-    throw new Error(`${(err as Error).message}; log kept in ${logFile}\n${tail(log)}`);
+    throw new Error(`${(err as Error).message}; log kept in ${logFile}\n${lastLines(log)}`);
   }
   return { bootstrap: `127.0.0.1:${brokerPort}`, logFile, dataDir: path.join(dir, 'data'), source: 'jars', close };
 }
@@ -192,29 +193,4 @@ async function waitUntilStarted(child: ChildProcess, port: number, logFile: stri
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`real Kafka did not start within ${timeoutMs} ms`);
-}
-
-/** SIGTERM, then SIGKILL if the JVM has not exited after graceMs. */
-function stopProcess(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function readOrEmpty(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function tail(text: string, lines = 30): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
