@@ -105,7 +105,7 @@ export class TailCache {
       last = undefined;
     }
     if (last === undefined || last.used + records.length > last.buf.length) {
-      if (this.chunks.length >= this.maxChunks) this.drop(this.chunks[0]!);
+      if (this.chunks.length >= this.maxChunks) this.evict(this.chunks[0]!);
       if (!this.budget.reserve(this.chunkBytes)) {
         this.clear(); // no room at all: this tail restarts at a later append
         return;
@@ -131,21 +131,17 @@ export class TailCache {
     return this.chunks.length * this.chunkBytes;
   }
 
-  /**
-   * The budget takes `chunk` back (it is this tail's oldest). The chunks after it stay: a read
-   * below them misses and goes to the file, never to a wrong chunk.
-   */
-  evict(chunk: TailChunk): void {
-    this.drop(chunk);
-  }
-
   clear(): void {
     for (const chunk of this.chunks) this.budget.release(this.held.get(chunk)!);
     this.chunks = [];
     this.held.clear();
   }
 
-  private drop(chunk: TailChunk): void {
+  /**
+   * Takes `chunk` out (the tail's oldest, for maxChunks or for the budget). The chunks after it
+   * stay: a read below them misses and goes to the file, never to a wrong chunk.
+   */
+  evict(chunk: TailChunk): void {
     const i = this.chunks.indexOf(chunk);
     if (i < 0) return;
     this.chunks.splice(i, 1);
