@@ -6,6 +6,7 @@ FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json ./
 COPY scripts/node-gyp-cxx17 scripts/node-gyp-cxx17
+COPY native native
 COPY scripts/kafka scripts/kafka
 COPY scripts/bundle-cli.mjs scripts/bundle-cli.mjs
 COPY src src

@@ -5,7 +5,7 @@
  * for `node dist/src/cli.js`, 53 MB for the bundle) and some start time. The library entry
  * (`startBroker()` from dist/src/index.js) stays as tsc wrote it.
  *
- * The two native addons stay outside the bundle and load from node_modules as before; if either
+ * The three native addons stay outside the bundle and load from node_modules as before; if any
  * is missing the broker still refuses to start with its own message.
  */
 import { build } from 'esbuild';
@@ -29,7 +29,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['mmap-io', '@node-rs/crc32'],
+  external: ['mmap-io', 'brooklet-sigbus-guard', '@node-rs/crc32'],
   // storage/mmap.ts loads mmap-io with createRequire(import.meta.url); in CommonJS that URL is
   // this file's own. The banner repeats "use strict" because it lands above esbuild's own: the
   // sources were ES modules, always strict.

@@ -2,7 +2,7 @@
  * Choosing the batches a read returns, over any buffer that holds whole batches: a sealed
  * segment's mapping, a tail chunk, or a window read from the active segment's file.
  */
-import { BATCH_HEADER_SIZE, readInt64 } from './batch-header.js';
+import { BATCH_HEADER_SIZE } from './batch-header.js';
 import type { OffsetIndex } from './offset-index.js';
 
 /** pickBatches' answer; one object reused by every call (reads are synchronous). */
@@ -29,9 +29,9 @@ export function pickBatches(
   let position = from;
   // Skip batches that end before the target offset (only their headers are looked at).
   while (position + 27 <= limit) {
-    const lastOffset = readInt64(buf, position) + buf.readInt32BE(position + 23);
+    const lastOffset = int64At(buf, position) + int32At(buf, position + 23);
     if (lastOffset >= offset) break;
-    position += 12 + buf.readInt32BE(position + 8);
+    position += 12 + int32At(buf, position + 8);
   }
   const start = position;
   // The window may end before the batch holding the offset: ask for more from there.
@@ -41,7 +41,7 @@ export function pickBatches(
   if (boundary > start && boundary + 27 <= limit) end = boundary;
   let lastTaken = -1;
   while (end + 12 <= limit) {
-    const size = 12 + buf.readInt32BE(end + 8);
+    const size = 12 + int32At(buf, end + 8);
     const taken = end - start;
     if (taken + size > maxBytes && !(taken === 0 && minOneBatch)) break;
     if (end + size > limit) return answer(start, end, taken + size, -1);
@@ -49,9 +49,19 @@ export function pickBatches(
     end += size;
   }
   let nextOffset = -1;
-  if (lastTaken >= 0) nextOffset = readInt64(buf, lastTaken) + buf.readInt32BE(lastTaken + 23) + 1;
-  else if (end > start) nextOffset = readInt64(buf, end); // jumped to a boundary and took nothing after it
+  if (lastTaken >= 0) nextOffset = int64At(buf, lastTaken) + int32At(buf, lastTaken + 23) + 1;
+  else if (end > start) nextOffset = int64At(buf, end); // jumped to a boundary and took nothing after it
   return answer(start, end, 0, nextOffset);
+}
+
+// Header fields read with plain element loads: Buffer.readInt32BE's own bounds checks made it the
+// largest cost of a small read (profiled), and every position here is already checked < limit.
+function int32At(buf: Buffer, at: number): number {
+  return (buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!;
+}
+
+function int64At(buf: Buffer, at: number): number {
+  return int32At(buf, at) * 4294967296 + (int32At(buf, at + 4) >>> 0);
 }
 
 const scratch: Picked = { start: 0, end: 0, needBytes: 0, nextOffset: -1 };

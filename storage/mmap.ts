@@ -1,8 +1,17 @@
 /**
- * Read-only memory mappings through mmap-io. There is deliberately no fallback to reading the
- * file: sealed segments are served as slices of their mapping, and a broker that silently
- * copies instead would hide a broken install. Mapping past the end of a file and touching it
- * is SIGBUS (the process dies), so the size is checked against fstat first.
+ * Read-only memory mappings through mmap-io, made safe to touch by native/sigbus-guard.
+ *
+ * There is deliberately no fallback to reading the file: sealed segments are served as slices
+ * of their mapping, and a broker that silently copies instead would hide a broken install. For
+ * the same reason both native modules are required, and a missing one stops the broker with a
+ * message saying which.
+ *
+ * Touching a mapped page that lies wholly past the end of its file is SIGBUS, which kills the
+ * process. At mapping time the size is checked against fstat. Afterwards another process may
+ * still shrink the file: every mapping is registered with sigbus-guard, whose signal handler
+ * puts a page of zeros where the vanished page was and counts the repair. `mappingFaults()`
+ * reads that count (a load from memory the addon shares); sealed-guard.ts compares it around
+ * each read of a mapping to notice.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,30 +25,56 @@ interface MmapModule {
   readonly MADV_NORMAL: number;
 }
 
-function loadMmap(): MmapModule {
-  // mmap-io is CommonJS whose typings declare an ES default export; createRequire gives the
-  // module object itself under every module setting.
-  const require = createRequire(import.meta.url);
-  let loaded: unknown;
-  try {
-    loaded = require('mmap-io');
-  } catch (err) {
-    throw new Error(
-      `storage needs the native module mmap-io to map sealed segments, and it failed to load ` +
-        `(reinstall it so its addon builds): ${(err as Error).message}`,
-    );
-  }
-  const mod = loaded as Partial<MmapModule>;
-  if (typeof mod.map !== 'function' || typeof mod.PROT_READ !== 'number') {
-    throw new Error('mmap-io loaded but does not expose map(); unsupported mmap-io version');
-  }
-  return mod as MmapModule;
+interface SigbusGuardModule {
+  register(mapping: Buffer): number;
+  unregister(slot: number): void;
+  faultCount(): number;
+  /** The same count as a Uint32Array over the addon's memory: a read of it costs a load. */
+  readonly faultCounter: Uint32Array;
 }
 
-const mmap = loadMmap();
+// Both are CommonJS; createRequire gives the module object itself under every module setting.
+const require = createRequire(import.meta.url);
+
+function loadNative<T>(name: string, why: string, check: (mod: Partial<T>) => boolean): T {
+  let loaded: unknown;
+  try {
+    loaded = require(name);
+  } catch (err) {
+    throw new Error(`storage needs the native module ${name} ${why}, and it failed to load (reinstall it so its addon builds): ${(err as Error).message}`);
+  }
+  if (!check(loaded as Partial<T>)) throw new Error(`${name} loaded but lacks the functions storage uses; unsupported version`);
+  return loaded as T;
+}
+
+const mmap = loadNative<MmapModule>('mmap-io', 'to map sealed segments', (m) => typeof m.map === 'function' && typeof m.PROT_READ === 'number');
+const sigbusGuard = loadNative<SigbusGuardModule>(
+  'brooklet-sigbus-guard',
+  'to survive a mapped segment file shrunk by another process',
+  (m) => typeof m.register === 'function' && m.faultCounter instanceof Uint32Array,
+);
+
+/** A read-only, shared mapping of a file's first bytes, whose faults become zero pages until released. */
+export class ReadOnlyMapping {
+  private slot: number | null;
+
+  constructor(readonly bytes: Buffer) {
+    this.slot = sigbusGuard.register(bytes);
+  }
+
+  /**
+   * Stops repairing faults in this mapping. Call it when JavaScript will not touch the mapping
+   * again; slices still queued on sockets are read by the kernel, which fails that write with
+   * EFAULT instead of signalling. The pages are unmapped when the last slice is collected.
+   */
+  release(): void {
+    if (this.slot !== null) sigbusGuard.unregister(this.slot);
+    this.slot = null;
+  }
+}
 
 /** Maps the first `size` bytes of the file open as `fd`, read-only and shared. */
-export function mapReadOnly(fd: number, size: number): Buffer {
+export function mapReadOnly(fd: number, size: number): ReadOnlyMapping {
   if (!Number.isInteger(size) || size <= 0) {
     throw new Error(`cannot map ${size} bytes: a mapping needs a positive size`);
   }
@@ -47,5 +82,12 @@ export function mapReadOnly(fd: number, size: number): Buffer {
   if (size > fileSize) {
     throw new Error(`cannot map ${size} bytes of a ${fileSize}-byte file: touching it would be SIGBUS`);
   }
-  return mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_NORMAL);
+  return new ReadOnlyMapping(mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_NORMAL));
 }
+
+/** Pages of registered mappings replaced by zeros so far, process-wide (wraps at 2^32). */
+export function mappingFaults(): number {
+  return faultCounter[0]!;
+}
+
+const faultCounter = sigbusGuard.faultCounter;

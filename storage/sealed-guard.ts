@@ -1,22 +1,33 @@
 /**
- * Keeps a sealed segment's mapping from killing the process.
+ * Keeps a sealed segment's mapping from killing the process, and notices when its file changed.
  *
- * A sealed .log never changes, so it is served from a read-only mapping. If something outside
- * Brooklet shrinks the file, touching a mapped page past the new end raises SIGBUS, which no
- * JavaScript can catch; if it overwrites the file, the mapping shows the garbage. So before the
- * mapping is touched, the guard fstat's the segment's descriptor (kept open for this) and
- * compares size and mtime with those recorded at sealing: about a microsecond per read (see
- * RELIABILITY.md). On any difference the segment is marked damaged for good: the mapping is
- * dropped, the file is CRC-scanned with positional reads, and from then on only the batches
- * before the first bad byte are served; reads past it are KAFKA_STORAGE_ERROR.
+ * A sealed .log never changes, so it is served from a read-only mapping. Two things can still
+ * happen to the file from outside Brooklet:
+ *  - it is shrunk: touching a mapped page now wholly past its end is SIGBUS. native/sigbus-guard
+ *    catches that signal for every registered mapping and maps a page of zeros in its place,
+ *    counting the repair (mmap.ts). So a read that touched a vanished page returns, with zeros
+ *    where bytes were, and the count has moved;
+ *  - it is overwritten in place: the mapping shows the new bytes; nothing faults.
+ * The guard compares the file's size and mtime (fstat of a descriptor kept open for this) with
+ * those recorded at sealing: at once whenever the repair count moved since its last check, and
+ * otherwise at most every RECHECK_MS while the segment is read. An fstat per read would cost
+ * ~1-2 µs, most of a small fetch (BENCHMARKS findings); the count is one native call.
  *
- * What it cannot do: a file cut between the fstat and the copy into the socket (microseconds)
- * still faults; the kernel then fails the socket write with EFAULT (that connection closes)
- * rather than signalling, but a header read by JavaScript in that window would be SIGBUS.
- * Closing that window needs a SIGBUS handler in native code, which mmap-io does not offer.
+ * On any difference the segment is marked damaged for good: the mapping is released, the file
+ * is CRC-scanned with positional reads, and from then on only the batches before the first bad
+ * byte are served; reads past it are KAFKA_STORAGE_ERROR. A read that itself met a repaired page
+ * is discarded and answered the same way.
+ *
+ * What is not closed: an overwrite is served as it is for up to RECHECK_MS (the client's CRC
+ * check rejects it), and a fault met outside a read (a timestamp lookup's header walk) yields
+ * zeros to that one caller; the next read sees the count.
  */
 import fs from 'node:fs';
 import { scanBatches } from './batch-scan.js';
+import { mappingFaults } from './mmap.js';
+
+/** Longest time a sealed file is served without an fstat while it is being read. */
+export const RECHECK_MS = 10;
 
 export interface Damage {
   /** Position after the last batch that is still intact; reads stop here. */
@@ -26,6 +37,8 @@ export interface Damage {
 
 export class SealedGuard {
   private readonly mtimeMs: number;
+  private faultsSeen = mappingFaults();
+  private nextCheckAt = performance.now() + RECHECK_MS;
   damage: Damage | null = null;
 
   constructor(
@@ -35,13 +48,22 @@ export class SealedGuard {
     this.mtimeMs = fs.fstatSync(fd).mtimeMs;
   }
 
+  /** True when no mapped page was repaired since the last check: a read just made can be trusted. */
+  noFaultsSinceCheck(): boolean {
+    return mappingFaults() === this.faultsSeen;
+  }
+
   /**
    * True while the file is as sealed. On the first change seen, `validate` finds the intact
    * prefix with `readRange` (positional reads, never the mapping) and the guard reports false.
    */
   intact(baseOffset: number, readRange: (start: number, length: number) => Buffer): boolean {
     if (this.damage !== null) return false;
+    const faults = mappingFaults();
+    if (faults === this.faultsSeen && performance.now() < this.nextCheckAt) return true;
+    this.faultsSeen = faults;
     const stat = fs.fstatSync(this.fd);
+    this.nextCheckAt = performance.now() + RECHECK_MS;
     if (stat.size === this.size && stat.mtimeMs === this.mtimeMs) return true;
     const reason = stat.size < this.size ? `shrunk from ${this.size} to ${stat.size} bytes` : 'modified after it was sealed';
     this.damage = { validEnd: Math.min(stat.size, this.size), reason };

@@ -11,9 +11,10 @@
  *    one positional read into a fresh Buffer covering the batches served (two when the first
  *    batch is larger than the first guess);
  *  - sealed (after a roll): the .log is mapped read-only and reads return zero-copy slices of
- *    the mapping. A sealed segment never changes again; if something outside Brooklet changes
- *    it anyway, sealed-guard.ts sees it before the mapping is touched (SIGBUS) and the damaged
- *    range answers KAFKA_STORAGE_ERROR.
+ *    the mapping. A sealed segment never changes again; if something outside Brooklet shrinks
+ *    or overwrites it anyway, a fault on the mapping is repaired with zeros instead of killing
+ *    the process (mmap.ts), sealed-guard.ts notices, and the damaged range answers
+ *    KAFKA_STORAGE_ERROR.
  *
  * An append that fails part way (disk full) is undone: the .log is cut back to its length
  * before the append and index entries added for it are dropped, so nothing half-written is
@@ -27,7 +28,7 @@ import path from 'node:path';
 import { scanBatches, type ScanOutcome, type ScannedBatch } from './batch-scan.js';
 import { IndexCadence, type BatchPlacement } from './index-cadence.js';
 import { StorageError } from './errors.js';
-import { mapReadOnly } from './mmap.js';
+import { mapReadOnly, type ReadOnlyMapping } from './mmap.js';
 import { SealedGuard } from './sealed-guard.js';
 import { firstRecordAtOrAfter, type TimestampMatch } from './record-timestamps.js';
 import { OffsetIndex } from './offset-index.js';
@@ -57,7 +58,7 @@ export class Segment {
   rollingTimestamp: number;
   private cadence: IndexCadence;
   private fd: number | null;
-  private mapping: Buffer | null = null;
+  private mapping: ReadOnlyMapping | null = null;
   /** Set once sealed: checks the file before the mapping is touched. */
   private guard: SealedGuard | null = null;
   /** Reads, and where the last one ended (the next sequential read's start). */
@@ -150,7 +151,13 @@ export class Segment {
   read(offset: number, maxBytes: number, minOneBatch: boolean): SegmentRead {
     if (this.guard !== null && !this.guardIntact()) return this.reader.damaged(this.guard.damage!, this.size, offset, maxBytes, minOneBatch);
     const from = this.reader.startFor(offset);
-    if (this.mapping !== null) return this.reader.fromMapping(this.mapping, this.size, offset, from, maxBytes, minOneBatch);
+    if (this.mapping !== null) {
+      const read = this.reader.fromMapping(this.mapping.bytes, this.size, offset, from, maxBytes, minOneBatch);
+      // A page repaired with zeros during this read (anywhere in the process) makes the guard
+      // check the file now; if it was this one, the read is discarded.
+      if (this.guard!.noFaultsSinceCheck() || this.guardIntact()) return read;
+      return this.reader.damaged(this.guard!.damage!, this.size, offset, maxBytes, minOneBatch);
+    }
     return (
       this.reader.fromTail(this.tail, this.size, offset, from, maxBytes, minOneBatch) ??
       this.reader.byWindows(offset, from, maxBytes, minOneBatch, this.size)
@@ -160,6 +167,7 @@ export class Segment {
   /** False once the sealed file was seen changed (then the mapping is gone for good). */
   private guardIntact(): boolean {
     if (this.guard!.intact(this.baseOffset, (start, length) => this.readRange(start, length))) return true;
+    this.mapping?.release();
     this.mapping = null;
     this.reader.forget();
     return false;
@@ -234,7 +242,8 @@ export class Segment {
     this.timeIndex.close();
     this.tail.clear();
     if (this.size > 0) this.mapping = mapReadOnly(this.fd, this.size);
-    // The descriptor stays open: the guard fstat's it, and damaged reads use it.
+    // The descriptor stays open: the guard fstat's it, and damaged reads use it. A segment
+    // is only mapped with a guard; reads of the mapping rely on it.
     this.guard = new SealedGuard(this.fd, this.size);
     this.fd = null;
   }
@@ -246,19 +255,21 @@ export class Segment {
     this.timeIndex.flush();
   }
 
-  /** Closes files; a mapping stays valid until the last slice of it is collected. */
+  /** Closes files; the pages of a mapping stay valid until the last slice of it is collected. */
   close(): void {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
     this.guard?.close();
     this.guard = null;
+    this.mapping?.release();
+    this.mapping = null;
     this.offsetIndex.close();
     this.timeIndex.close();
   }
 
   /** Bytes [start, start+length) of the .log: a slice of the mapping or a fresh read. */
   readRange(start: number, length: number): Buffer {
-    if (this.mapping !== null && (this.guard === null || this.guardIntact())) return this.mapping.subarray(start, start + length);
+    if (this.mapping !== null && (this.guard === null || this.guardIntact())) return this.mapping.bytes.subarray(start, start + length);
     const fd = this.fd ?? this.guard?.fd;
     if (fd === undefined) throw new StorageError('STORAGE_ERROR', `segment ${this.logPath} is closed`);
     const damage = this.guard?.damage;

@@ -94,6 +94,16 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('copies every local (file:) dependency into the build stage before npm ci installs it', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const local = Object.values(pkg.dependencies).filter((spec) => spec.startsWith('file:')).map((spec) => spec.slice('file:'.length));
+    expect(local.length).toBeGreaterThan(0);
+    const npmCi = instructions.findIndex((l) => /^RUN npm ci\b/.test(l));
+    expect(npmCi).toBeGreaterThan(0);
+    const copiedBefore = instructions.slice(0, npmCi).filter((l) => /^COPY /i.test(l) && !/--from=/i.test(l)).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    for (const dir of local) expect(copiedBefore.some((src) => dir === src || dir.startsWith(`${src}/`)), dir).toBe(true);
+  });
+
   it('takes Kafka\'s jars from the apache/kafka image of the version compose runs', () => {
     const from = instructions.find((l) => /^COPY --from=apache\/kafka:/i.test(l));
     expect(from).toContain(`apache/kafka:${pinnedKafkaVersion()}`);
