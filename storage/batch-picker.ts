@@ -37,8 +37,10 @@ export function pickBatches(
   // The window may end before the batch holding the offset: ask for more from there.
   if (position + 27 > limit) return answer(start, start, BATCH_HEADER_SIZE, -1);
   let end = start;
-  const boundary = index.floorPosition(bufStart + start + maxBytes) - bufStart;
-  if (boundary > start && boundary + 27 <= limit) end = boundary;
+  if (maxBytes >= JUMP_FROM_BYTES) {
+    const boundary = index.floorPosition(bufStart + start + maxBytes) - bufStart;
+    if (boundary > start && boundary + 27 <= limit) end = boundary;
+  }
   let lastTaken = -1;
   while (end + 12 <= limit) {
     const size = 12 + int32At(buf, end + 8);
@@ -53,6 +55,13 @@ export function pickBatches(
   else if (end > start) nextOffset = int64At(buf, end); // jumped to a boundary and took nothing after it
   return answer(start, end, 0, nextOffset);
 }
+
+/**
+ * Reads smaller than this walk every header instead of searching the index for a boundary: a
+ * window this small holds at most one index entry (default index.interval.bytes), so the search
+ * would skip a few headers at the price of a binary search (profiled on 1 KB reads).
+ */
+const JUMP_FROM_BYTES = 4096;
 
 // Header fields read with plain element loads: Buffer.readInt32BE's own bounds checks made it the
 // largest cost of a small read (profiled), and every position here is already checked < limit.

@@ -2,12 +2,13 @@
  * The fault path of a sealed segment shrunk by another process, in-process: the read touches a
  * page that vanished before the guard's periodic fstat came due. The page is repaired with
  * zeros (native/sigbus-guard), the read is discarded, the segment is marked damaged and answers
- * STORAGE_ERROR past its intact prefix, and every other segment keeps serving. The clock is
- * frozen so that only the repaired fault, never the time-based recheck, can reveal the damage.
+ * STORAGE_ERROR past its intact prefix, and every other segment keeps serving. The test runs
+ * synchronously, so the guard's timer cannot tick in between: only the repaired fault, never the
+ * time-based recheck, can reveal the damage.
  * (test/faults/sealed-segment-damage.test.ts covers the same damage through a real client.)
  */
 import fs from 'node:fs';
-import { afterEach, expect, it, vi } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { LogManager } from '../../storage/log-manager.js';
 import { mappingFaults } from '../../storage/mmap.js';
 import { StorageError } from '../../storage/errors.js';
@@ -18,13 +19,11 @@ let dataDir: string;
 let manager: LogManager | undefined;
 
 afterEach(() => {
-  vi.restoreAllMocks();
   manager?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 it('a read that touches a vanished page is discarded and the segment answers STORAGE_ERROR past its intact prefix', () => {
-  vi.spyOn(performance, 'now').mockReturnValue(1_000);
   dataDir = tempDir();
   manager = LogManager.open({ dataDir, defaults: { segmentBytes: 16 * PAGE } });
   manager.createTopic('cut', 1);
