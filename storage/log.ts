@@ -100,11 +100,12 @@ export class PartitionLog {
       .map((name) => Number(name.slice(0, 20)))
       .sort((a, b) => a - b);
     const tail = tailCacheFor(options.config, options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES, options.tailBudget);
-    const segments = baseOffsets.map((base, i) =>
-      Segment.open(options.dir, base, options.config.indexIntervalBytes, now, i === baseOffsets.length - 1 ? tail : undefined),
-    );
+    const segments = baseOffsets.map((base, i) => {
+      const last = i === baseOffsets.length - 1;
+      return Segment.open(options.dir, base, options.config.indexIntervalBytes, now, last ? tail : undefined, last ? options.config.segmentBytes : 0);
+    });
     const recovery = recoverSegments(segments, { cleanShutdown: options.cleanShutdown, recoveryPoint: options.recoveryPoint });
-    if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, tail));
+    if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, tail, options.config.segmentBytes));
     for (const segment of segments.slice(0, -1)) segment.seal();
     const log = new PartitionLog(options, segments, recovery, tail);
     log.rebuildProducerState();
@@ -258,7 +259,7 @@ export class PartitionLog {
     // The new segment's files first: if they cannot be created (disk full), nothing changed.
     let next: Segment;
     try {
-      next = Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.tail);
+      next = Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.tail, this.config.segmentBytes);
     } catch (err) {
       throw new StorageError('STORAGE_ERROR', `roll of ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
     }

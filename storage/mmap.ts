@@ -85,6 +85,19 @@ export function mapReadOnly(fd: number, size: number): ReadOnlyMapping {
   return new ReadOnlyMapping(mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_NORMAL));
 }
 
+/**
+ * Maps `length` bytes of a file that is still being appended to, read-only and shared, for the
+ * active segment's reads. Mapping past the end of a file is allowed; touching a page past it is
+ * not, so the caller reads only below the size it has written. Bytes written later show through
+ * the shared mapping as soon as write() returns (one page cache).
+ */
+export function mapGrowing(fd: number, length: number): ReadOnlyMapping {
+  if (!Number.isInteger(length) || length <= 0) {
+    throw new Error(`cannot map ${length} bytes: a mapping needs a positive size`);
+  }
+  return new ReadOnlyMapping(mmap.map(length, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_NORMAL));
+}
+
 /** Pages of registered mappings replaced by zeros so far, process-wide (wraps at 2^32). */
 export function mappingFaults(): number {
   return faultCounter[0]!;

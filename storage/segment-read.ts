@@ -82,6 +82,11 @@ export class SegmentReader {
     for (;;) {
       if (windowLength <= 0) return { chunk: null, reachedEnd: true, nextOffset: -1, more: false };
       const window = this.segment.readRange(windowStart, windowLength);
+      if (window.length < windowLength) {
+        // Only something outside Brooklet cuts a file below what was written; asking again
+        // would never get the bytes.
+        throw new StorageError('STORAGE_ERROR', `${this.segment.logPath} ends at ${windowStart + window.length}, before the ${end} bytes written`);
+      }
       const picked = pickBatches(window, 0, window.length, offset, maxBytes, minOneBatch, this.segment.offsetIndex, windowStart);
       if (picked.needBytes === 0 || windowStart + window.length >= end) {
         this.rememberEnd(picked.nextOffset, windowStart + picked.end);

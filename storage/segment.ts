@@ -28,7 +28,7 @@ import path from 'node:path';
 import { scanBatches, type ScanOutcome, type ScannedBatch } from './batch-scan.js';
 import { IndexCadence, type BatchPlacement } from './index-cadence.js';
 import { StorageError } from './errors.js';
-import { mapReadOnly, type ReadOnlyMapping } from './mmap.js';
+import { mapGrowing, mapReadOnly, mappingFaults, type ReadOnlyMapping } from './mmap.js';
 import { SealedGuard } from './sealed-guard.js';
 import { firstRecordAtOrAfter, type TimestampMatch } from './record-timestamps.js';
 import { OffsetIndex } from './offset-index.js';
@@ -59,6 +59,12 @@ export class Segment {
   private cadence: IndexCadence;
   private fd: number | null;
   private mapping: ReadOnlyMapping | null = null;
+  /**
+   * The active segment's mapping for reads the tail cannot answer, made at the first such read:
+   * `activeMapBytes` long (segment.bytes), past the end of the file, read only below `size`.
+   * False once it proved unusable (the file shrank under it): positional reads from then on.
+   */
+  private activeMapping: ReadOnlyMapping | null | false = null;
   /** Set once sealed: checks the file before the mapping is touched. */
   private guard: SealedGuard | null = null;
   /** Reads, and where the last one ended (the next sequential read's start). */
@@ -70,6 +76,7 @@ export class Segment {
     readonly indexIntervalBytes: number,
     now: number,
     private readonly tail: TailCache,
+    private readonly activeMapBytes: number,
   ) {
     this.logPath = path.join(dir, segmentFileName(baseOffset, '.log'));
     this.fd = fs.openSync(this.logPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
@@ -81,9 +88,13 @@ export class Segment {
     this.cadence = new IndexCadence(indexIntervalBytes);
   }
 
-  /** Opens (or creates) a segment in the writable state; recovery then establishes its state. */
-  static open(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, tail = new TailCache(0, 0)): Segment {
-    return new Segment(dir, baseOffset, indexIntervalBytes, now, tail);
+  /**
+   * Opens (or creates) a segment in the writable state; recovery then establishes its state.
+   * `activeMapBytes` (segment.bytes) sizes the mapping that serves its reads while active; 0 reads
+   * the active file with positional reads only.
+   */
+  static open(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, tail = new TailCache(0, 0), activeMapBytes = 0): Segment {
+    return new Segment(dir, baseOffset, indexIntervalBytes, now, tail, activeMapBytes);
   }
 
   get sealed(): boolean {
@@ -158,10 +169,37 @@ export class Segment {
       if (this.guard!.noFaultsSinceCheck() || this.guardIntact()) return read;
       return this.reader.damaged(this.guard!.damage!, this.size, offset, maxBytes, minOneBatch);
     }
-    return (
-      this.reader.fromTail(this.tail, this.size, offset, from, maxBytes, minOneBatch) ??
-      this.reader.byWindows(offset, from, maxBytes, minOneBatch, this.size)
-    );
+    return this.reader.fromTail(this.tail, this.size, offset, from, maxBytes, minOneBatch) ?? this.readActive(offset, from, maxBytes, minOneBatch);
+  }
+
+  /**
+   * An active segment's read past its tail: slices of the active mapping, like a sealed read,
+   * instead of a positional read into a fresh buffer (whose page faults cost more than the copy).
+   * Falls back to positional reads when the file has outgrown the mapping or shrank under it.
+   */
+  private readActive(offset: number, from: number, maxBytes: number, minOneBatch: boolean): SegmentRead {
+    const mapping = this.activeMapping === null ? this.mapActive() : this.activeMapping;
+    if (mapping === false || this.size > mapping.bytes.length) return this.reader.byWindows(offset, from, maxBytes, minOneBatch, this.size);
+    const faults = mappingFaults();
+    const read = this.reader.fromMapping(mapping.bytes, this.size, offset, from, maxBytes, minOneBatch);
+    if (mappingFaults() === faults || fs.fstatSync(this.fd!).size >= this.size) return read;
+    // Something outside Brooklet cut the file below what was written: the pages it took read as
+    // zeros now (mmap.ts), so this read is discarded and the mapping never used again.
+    mapping.release();
+    this.activeMapping = false;
+    this.reader.forget();
+    return this.reader.byWindows(offset, this.reader.startFor(offset), maxBytes, minOneBatch, this.size);
+  }
+
+  private mapActive(): ReadOnlyMapping | false {
+    if (this.activeMapBytes <= 0 || this.size === 0) return false;
+    this.activeMapping = mapGrowing(this.fd!, Math.max(this.activeMapBytes, this.size));
+    return this.activeMapping;
+  }
+
+  private releaseActiveMapping(): void {
+    if (this.activeMapping) this.activeMapping.release();
+    this.activeMapping = null;
   }
 
   /** False once the sealed file was seen changed (then the mapping is gone for good). */
@@ -207,6 +245,7 @@ export class Segment {
     fs.ftruncateSync(this.fd, position);
     this.size = position;
     this.tail.clear();
+    this.releaseActiveMapping(); // a page it held past the cut would fault, not refill
     this.reader.forget();
   }
 
@@ -241,6 +280,7 @@ export class Segment {
     this.offsetIndex.close();
     this.timeIndex.close();
     this.tail.clear();
+    this.releaseActiveMapping();
     if (this.size > 0) this.mapping = mapReadOnly(this.fd, this.size);
     // The descriptor stays open: the guard fstat's it, and damaged reads use it. A segment
     // is only mapped with a guard; reads of the mapping rely on it.
@@ -263,6 +303,7 @@ export class Segment {
     this.guard = null;
     this.mapping?.release();
     this.mapping = null;
+    this.releaseActiveMapping();
     this.offsetIndex.close();
     this.timeIndex.close();
   }

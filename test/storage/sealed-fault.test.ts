@@ -64,3 +64,27 @@ it('a read that touches a vanished page is discarded and the segment answers STO
   expect(batchRanges(next.chunks)[0]![0]).toBe(second!.baseOffset);
   expect(second!.isMapped).toBe(true);
 });
+
+it('the active segment cut under its mapping: no crash, the read is discarded, later reads answer STORAGE_ERROR past the cut', () => {
+  dataDir = tempDir();
+  manager = LogManager.open({ dataDir, defaults: { segmentBytes: 1 << 20 }, tailCacheBytes: 0 });
+  manager.createTopic('active', 1);
+  const log = manager.partition('active', 0)!;
+  for (let i = 0; i < 40; i++) log.append(batchOf(1, 900));
+  const active = log.segmentList[0]!;
+  expect(log.read(0, 1 << 20, true).bytes).toBe(active.size); // maps the active segment
+  const lost = 30; // ~30 KB in: past the cut below
+  fs.truncateSync(active.logPath, 5 * PAGE);
+  const faultsBefore = mappingFaults();
+  let thrown: unknown;
+  try {
+    log.read(lost, 1 << 20, true);
+  } catch (err) {
+    thrown = err;
+  }
+  expect(mappingFaults()).toBeGreaterThan(faultsBefore);
+  expect(thrown).toBeInstanceOf(StorageError);
+  expect((thrown as StorageError).code).toBe('STORAGE_ERROR');
+  expect(() => log.read(lost, 1 << 20, true)).toThrow(StorageError);
+  expect(batchRanges(log.read(0, 2000, true).chunks)[0]![0]).toBe(0); // below the cut still served
+});
