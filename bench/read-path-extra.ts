@@ -1,7 +1,7 @@
 /**
  * The remaining tables of the reference read-path benchmarks, through PartitionLog.read (read +
  * copy, as the headline figures of read-path.ts):
- *  5. segment size 1 / 10 / 100 MB, sealed (mmap) and active (positional file reads only);
+ *  5. segment size 1 / 10 / 100 MB, sealed (mmap) and active (tail cache off: its mapping);
  *  6. cold vs warm page cache for a sealed 10 MB segment. Cold: before every pass the log is
  *     closed (unmapped), the .log file fsync'd and evicted with posix_fadvise(POSIX_FADV_DONTNEED)
  *     through `python3 -c 'os.posix_fadvise(...)'`, `fincore` confirms no page is resident, and
@@ -73,7 +73,7 @@ async function segmentSizes(open: Open, timeMs: number): Promise<ExtraRow[]> {
     const active = open(`seg-active-${mb}`, 0, { 'segment.bytes': String(size * 2) });
     const end = fill(active.log, size);
     const a = await timed(() => readAll(active.log, end, MIB, sink), timeMs);
-    rows.push(row('Segment size', `${mb} MB active (file reads only)`, a.bytes, a.ms, ref[mb]![1]));
+    rows.push(row('Segment size', `${mb} MB active (no tail: active mapping)`, a.bytes, a.ms, ref[mb]![1]));
   }
   return rows;
 }
@@ -194,7 +194,7 @@ export async function extraTables(open: Open, quick: boolean): Promise<{ rows: E
   return {
     rows,
     notes: {
-      'Segment size': 'Each segment read whole in 1 MB fetches. Active: positional reads into fresh Buffers (tail cache off), the reference\'s file I/O case.',
+      'Segment size': 'Each segment read whole in 1 MB fetches. Active: tail cache off, so every read is a slice of the active segment\'s mapping (the reference\'s active case is file I/O).',
       'Cold vs warm page cache': 'Each pass runs in a fresh process (`bench/read-path-cold.ts`: a process that exits has unmapped the file; '
         + 'within one process a closed segment stays mapped until collected, and mapped pages cannot be evicted). Cold: before every pass the '
         + '.log is fsync\'d and evicted with `posix_fadvise(POSIX_FADV_DONTNEED)` (a `python3 -c \'import os; os.posix_fadvise(...)\'` helper); '

@@ -3,9 +3,9 @@
  * through Brooklet's storage API (PartitionLog.read, no network).
  *
  *  1. a 10 MB segment of 100-byte records read whole in 1 MB max_bytes steps, sealed (served
- *     as slices of its read-only mapping) and active: with positional reads into fresh Buffers
- *     only (tail cache off: the reference's file I/O case), with the default 4 MiB in-memory
- *     tail, and with a tail large enough to hold the whole segment;
+ *     as slices of its read-only mapping) and active: with the tail cache off (every read is a
+ *     slice of the active segment's mapping; the reference's active case uses file I/O), with
+ *     the default 4 MiB in-memory tail, and with a tail large enough to hold the whole segment;
  *  2. the sealed segment read whole with max_bytes 1 KB, 10 KB, 100 KB, 1 MB and 10 MB;
  *  3. the remaining reference tables (read-path-extra.ts): segment size 1/10/100 MB, cold vs warm
  *     page cache, concurrent readers on 1/2/4/8 worker threads, random vs sequential offsets.
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
     const sealed = openLog('sealed', undefined, { 'segment.bytes': String(SEGMENT_BYTES) });
     const sealedEnd = fill(sealed);
     sealed.append(recordBatch(0, Date.now())); // rolls: the 10 MB segment is sealed and mapped
-    const actives = ([['file reads only', 0], ['default 4 MiB tail', undefined], ['16 MiB tail', 16 * MIB]] as const).map(([label, tail]) => {
+    const actives = ([['no tail: active mapping', 0], ['default 4 MiB tail', undefined], ['16 MiB tail', 16 * MIB]] as const).map(([label, tail]) => {
       const log = openLog('active', tail);
       return { label, log, end: fill(log) };
     });
