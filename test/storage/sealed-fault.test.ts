@@ -18,6 +18,15 @@ const PAGE = 4096;
 let dataDir: string;
 let manager: LogManager | undefined;
 
+function thrownBy(read: () => unknown): unknown {
+  try {
+    read();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 afterEach(() => {
   manager?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
@@ -45,12 +54,7 @@ it('a read that touches a vanished page is discarded and the segment answers STO
 
   fs.truncateSync(first!.logPath, 5 * PAGE); // pages 5.. of the mapping vanish
   const faultsBefore = mappingFaults();
-  let thrown: unknown;
-  try {
-    log.read(lostOffset, 1 << 20, true);
-  } catch (err) {
-    thrown = err;
-  }
+  const thrown = thrownBy(() => log.read(lostOffset, 1 << 20, true));
   expect(mappingFaults()).toBeGreaterThan(faultsBefore); // the fault path, not an fstat, found it
   expect(thrown).toBeInstanceOf(StorageError);
   expect((thrown as StorageError).code).toBe('STORAGE_ERROR');
@@ -76,12 +80,7 @@ it('the active segment cut under its mapping: no crash, the read is discarded, l
   const lost = 30; // ~30 KB in: past the cut below
   fs.truncateSync(active.logPath, 5 * PAGE);
   const faultsBefore = mappingFaults();
-  let thrown: unknown;
-  try {
-    log.read(lost, 1 << 20, true);
-  } catch (err) {
-    thrown = err;
-  }
+  const thrown = thrownBy(() => log.read(lost, 1 << 20, true));
   expect(mappingFaults()).toBeGreaterThan(faultsBefore);
   expect(thrown).toBeInstanceOf(StorageError);
   expect((thrown as StorageError).code).toBe('STORAGE_ERROR');
