@@ -5,7 +5,8 @@
  * headers from the indexed position) - or, when it continues exactly where the previous read of
  * this segment ended, starts there directly (the cursor below remembers that end). The bytes
  * then come from one of three places, chosen by the segment (segment.ts):
- *  - the read-only mapping of a sealed segment: zero-copy slices;
+ *  - a read-only mapping (a sealed segment's, or the active segment's, read below its size):
+ *    zero-copy slices;
  *  - the partition's in-memory tail (tail-cache.ts) for an active segment;
  *  - positional reads of the file into fresh Buffers ("windows"): one guessed to cover the
  *    header walk and the answer, a second when the first batch is larger than the guess.

@@ -7,9 +7,10 @@
  *
  * Two states:
  *  - active (the last segment of a partition): appended with fs.writeSync; read from the
- *    partition's in-memory tail (tail-cache.ts) when the offset is still there, otherwise with
- *    one positional read into a fresh Buffer covering the batches served (two when the first
- *    batch is larger than the first guess);
+ *    partition's in-memory tail (tail-cache.ts) when the offset is still there, otherwise as
+ *    slices of a read-only mapping of the growing file (segment.bytes long, read only below
+ *    `size`); with positional reads into fresh Buffers when the file has outgrown the mapping
+ *    or was cut under it;
  *  - sealed (after a roll): the .log is mapped read-only and reads return zero-copy slices of
  *    the mapping. A sealed segment never changes again; if something outside Brooklet shrinks
  *    or overwrites it anyway, a fault on the mapping is repaired with zeros instead of killing
