@@ -28,8 +28,7 @@ interface MmapModule {
 interface SigbusGuardModule {
   register(mapping: Buffer): number;
   unregister(slot: number): void;
-  faultCount(): number;
-  /** The same count as a Uint32Array over the addon's memory: a read of it costs a load. */
+  /** Pages repaired so far, a Uint32Array over the addon's memory: a read of it costs a load. */
   readonly faultCounter: Uint32Array;
 }
 

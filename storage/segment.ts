@@ -194,7 +194,7 @@ export class Segment {
 
   private mapActive(): ReadOnlyMapping | false {
     if (this.activeMapBytes <= 0 || this.size === 0 || this.fd === null) return false;
-    this.activeMapping = mapGrowing(this.fd!, Math.max(this.activeMapBytes, this.size));
+    this.activeMapping = mapGrowing(this.fd, Math.max(this.activeMapBytes, this.size));
     return this.activeMapping;
   }
 

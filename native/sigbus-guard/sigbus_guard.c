@@ -18,9 +18,9 @@
  *   register(buffer) -> slot        the buffer must be the whole mapping (its data pointer is
  *                                   the page-aligned address mmap returned)
  *   unregister(slot)                before the mapping is dropped
- *   faultCount() -> number          repairs so far, process-wide (wraps at 2^32)
- *   faultCounter                    a Uint32Array of length 1 over that same count: reading it
- *                                   is a plain memory load, cheap enough to do on every read
+ *   faultCounter                    a Uint32Array of length 1 over the count of repairs so far,
+ *                                   process-wide (wraps at 2^32): reading it is a plain memory
+ *                                   load, cheap enough to do on every read
  *
  * Table: a fixed array of slots, each an address and a length. Writers (register, unregister)
  * take a mutex; the handler reads without locking, so every field is an atomic and a slot's
@@ -151,13 +151,6 @@ static napi_value js_unregister(napi_env env, napi_callback_info cb) {
   return NULL;
 }
 
-static napi_value js_fault_count(napi_env env, napi_callback_info cb) {
-  (void)cb;
-  napi_value result;
-  napi_create_uint32(env, atomic_load_explicit(&repairs, memory_order_acquire), &result);
-  return result;
-}
-
 static bool install_handler(void) {
   page_mask = ~((uintptr_t)sysconf(_SC_PAGESIZE) - 1);
   struct sigaction action;
@@ -177,7 +170,6 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor api[] = {
       {"register", NULL, js_register, NULL, NULL, NULL, napi_default, NULL},
       {"unregister", NULL, js_unregister, NULL, NULL, NULL, napi_default, NULL},
-      {"faultCount", NULL, js_fault_count, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof api / sizeof api[0], api);
   /* The count itself, shared with JavaScript; never freed (it is static), so no finalizer. */

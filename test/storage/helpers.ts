@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { crc32c } from '@node-rs/crc32';
+import { onTestFinished } from 'vitest';
 
 export interface TestRecord {
   value: Buffer | string;
@@ -103,4 +104,11 @@ export function batchRanges(chunks: Buffer[]): Array<[number, number]> {
 
 export function tempDir(prefix = 'brooklet-storage-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh temporary directory, removed when the current test has finished. */
+export function tempDirForTest(prefix?: string): string {
+  const dir = tempDir(prefix);
+  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

@@ -3,13 +3,12 @@
  * never hold more than the budget together, the oldest chunks give way first, and a read of an
  * evicted range is answered from the file, whole and in order.
  */
-import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LogManager } from '../../storage/log-manager.js';
 import { TailBudget, TailCache } from '../../storage/tail-cache.js';
-import { batchOf, tempDir } from './helpers.js';
+import { batchOf, tempDirForTest } from './helpers.js';
 
 const CHUNK = 1000;
 
@@ -91,14 +90,8 @@ describe('TailBudget shared by several tails', () => {
 });
 
 describe('LogManager: many partitions, one tail budget', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-  });
-
   it('holds no more than tailCacheTotalBytes over 20 written partitions, and every record reads back', () => {
-    const dataDir = tempDir();
-    dirs.push(dataDir);
+    const dataDir = tempDirForTest();
     // 64 KiB segments: 16 KiB tail chunks, 4 per partition by default; 48 KiB for all of them.
     const m = LogManager.open({ dataDir, defaults: { segmentBytes: 64 * 1024 }, tailCacheTotalBytes: 48 * 1024 });
     try {
