@@ -41,7 +41,12 @@ export function parseIncomingBatches(records: Buffer): IncomingBatch[] {
     if (header.recordsCount <= 0 || header.lastOffsetDelta !== header.recordsCount - 1) {
       throw new StorageError('INVALID_RECORD', `batch holds ${header.recordsCount} records but lastOffsetDelta is ${header.lastOffsetDelta}`);
     }
-    batches.push({ ...header, at, size });
+    // The header object itself becomes the IncomingBatch. A spread copy of it was the largest
+    // source of objects surviving young-generation GCs in the produce path (see findings 19).
+    const batch = header as IncomingBatch;
+    batch.at = at;
+    batch.size = size;
+    batches.push(batch);
     at += size;
   }
   return batches;

@@ -126,12 +126,11 @@ export class Segment {
         written += fs.writeSync(this.fd, records, written, records.length - written, start + written);
       }
       for (const batch of batches) {
-        const placed = { ...batch, position: start + batch.position };
-        if (this.cadence.onBatch(placed)) {
-          this.offsetIndex.append(placed.lastOffset, placed.position);
+        if (this.cadence.onBatch(batch)) {
+          this.offsetIndex.append(batch.lastOffset, start + batch.position);
           this.timeIndex.maybeAppend(this.cadence.maxTimestampSoFar, this.cadence.offsetOfMaxTimestampSoFar);
         }
-        this.nextOffset = placed.lastOffset + 1;
+        this.nextOffset = batch.lastOffset + 1;
       }
     } catch (err) {
       // Undo: cutting the file also gives back the space a short write took.

@@ -84,14 +84,6 @@ function readPartition(
   if (request.currentLeaderEpoch > LEADER_EPOCH) return failed(index, ErrorCode.UNKNOWN_LEADER_EPOCH);
   const endOffset = log.logEndOffset;
   const startOffset = log.logStartOffset;
-  const common = {
-    partitionIndex: index,
-    highWatermark: endOffset,
-    lastStableOffset: endOffset,
-    logStartOffset: startOffset,
-    abortedTransactions: readCommitted ? [] : null,
-    preferredReadReplica: -1,
-  };
   let read;
   try {
     read = log.read(request.fetchOffset, maxBytes, minOneBatch);
@@ -103,7 +95,17 @@ function readPartition(
   }
   // Kafka answers an out-of-range offset with -1 watermarks, like any other partition error.
   if (read.outOfRange) return failed(index, ErrorCode.OFFSET_OUT_OF_RANGE);
-  return { partition: { ...common, errorCode: ErrorCode.NONE, records: read.chunks }, size: read.bytes, errorCode: ErrorCode.NONE };
+  const partition: PartitionData = {
+    partitionIndex: index,
+    errorCode: ErrorCode.NONE,
+    highWatermark: endOffset,
+    lastStableOffset: endOffset,
+    logStartOffset: startOffset,
+    abortedTransactions: readCommitted ? [] : null,
+    preferredReadReplica: -1,
+    records: read.chunks,
+  };
+  return { partition, size: read.bytes, errorCode: ErrorCode.NONE };
 }
 
 function failed(index: number, errorCode: number): { partition: PartitionData; size: number; errorCode: number } {
