@@ -145,6 +145,11 @@ export class LogManager {
     return topic === undefined ? undefined : copyTopic(topic.info);
   }
 
+  /** One config a topic set for itself (no copy of the topic; the produce path asks per request). */
+  topicConfig(name: string, key: string): string | undefined {
+    return this.topics.get(name)?.info.configs[key];
+  }
+
   listTopics(): TopicInfo[] {
     return [...this.topics.values()].map((t) => copyTopic(t.info));
   }

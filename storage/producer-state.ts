@@ -88,6 +88,7 @@ export class ProducerStateManager {
    * turn, without changing the state (so a rejected request leaves nothing behind).
    */
   validateAll(batches: ProducerBatch[]): void {
+    if (batches.length === 1) return this.validate(batches[0]!); // the usual request: no pending state to build
     const pending = new Map<number, ProducerEntry>();
     for (const batch of batches) {
       if (batch.producerId < 0) continue;

@@ -56,11 +56,10 @@ function appendPartition(
   if (acks !== 0 && acks !== 1 && acks !== -1) return failure(index, ErrorCode.INVALID_REQUIRED_ACKS);
   if (isInternalTopic(topicName)) return failure(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
   const { broker } = ctx;
-  const topic = broker.logs.getTopic(topicName);
-  const log = topic ? broker.logs.partition(topicName, index) : undefined;
-  if (!topic || !log) return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+  const log = broker.logs.partition(topicName, index);
+  if (!log) return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
   if (!records || records.length === 0) return failure(index, ErrorCode.CORRUPT_MESSAGE);
-  const maxBatch = Number(topic.configs['max.message.bytes'] ?? DEFAULT_MAX_MESSAGE_BYTES);
+  const maxBatch = Number(broker.logs.topicConfig(topicName, 'max.message.bytes') ?? DEFAULT_MAX_MESSAGE_BYTES);
   if (largestBatch(records) > maxBatch) return failure(index, ErrorCode.MESSAGE_TOO_LARGE);
   try {
     const result = log.append(records);
