@@ -71,9 +71,9 @@ export class SealedGuard {
 
   /**
    * True while the file is as sealed. On the first change seen, `validate` finds the intact
-   * prefix with `readRange` (positional reads, never the mapping) and the guard reports false.
+   * prefix with `file.readRange` (positional reads, never the mapping) and the guard reports false.
    */
-  intact(baseOffset: number, readRange: (start: number, length: number) => Buffer): boolean {
+  intact(baseOffset: number, file: { readRange(start: number, length: number): Buffer }): boolean {
     if (this.damage !== null) return false;
     const faults = mappingFaults();
     if (faults === this.faultsSeen && this.checkedAtTick === clockTicks) return true;
@@ -84,7 +84,7 @@ export class SealedGuard {
     if (stat.size === this.size && stat.mtimeMs === this.mtimeMs) return true;
     const reason = stat.size < this.size ? `shrunk from ${this.size} to ${stat.size} bytes` : 'modified after it was sealed';
     this.damage = { validEnd: Math.min(stat.size, this.size), reason };
-    const outcome = scanBatches({ baseOffset, size: this.damage.validEnd, readRange }, 0, true, () => {});
+    const outcome = scanBatches({ baseOffset, size: this.damage.validEnd, readRange: (start, length) => file.readRange(start, length) }, 0, true, () => {});
     this.damage.validEnd = outcome.end;
     return false;
   }

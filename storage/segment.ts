@@ -204,7 +204,7 @@ export class Segment {
 
   /** False once the sealed file was seen changed (then the mapping is gone for good). */
   private guardIntact(): boolean {
-    if (this.guard!.intact(this.baseOffset, (start, length) => this.readRange(start, length))) return true;
+    if (this.guard!.intact(this.baseOffset, this)) return true; // the segment itself: no closure per read
     this.mapping?.release();
     this.mapping = null;
     this.reader.forget();
