@@ -1,7 +1,7 @@
 /**
  * The remaining tables of the reference read-path benchmarks, through PartitionLog.read (read +
  * copy, as the headline figures of read-path.ts):
- *  5. segment size 1 / 10 / 100 MB, sealed (mmap) and active (tail cache off: its mapping);
+ *  5. segment size 1 / 10 / 100 MB, sealed (mmap) and active (its mapping of the growing file);
  *  6. cold vs warm page cache for a sealed 10 MB segment. Cold: before every pass the log is
  *     closed (unmapped), the .log file fsync'd and evicted with posix_fadvise(POSIX_FADV_DONTNEED)
  *     through `python3 -c 'os.posix_fadvise(...)'`, `fincore` confirms no page is resident, and
@@ -51,10 +51,10 @@ async function timed(pass: () => number, timeMs: number): Promise<{ bytes: numbe
   return { bytes: ms.map(() => bytes), ms };
 }
 
-type Open = (topic: string, tail: number | undefined, configs?: Record<string, string>) => { log: PartitionLog; dataDir: string; manager: LogManager };
+type Open = (topic: string, configs?: Record<string, string>) => { log: PartitionLog; dataDir: string; manager: LogManager };
 
 function sealedLog(open: Open, topic: string, segmentBytes: number) {
-  const o = open(topic, undefined, { 'segment.bytes': String(segmentBytes) });
+  const o = open(topic, { 'segment.bytes': String(segmentBytes) });
   const end = fill(o.log, segmentBytes);
   // Append until the first segment rolls (fill stops up to 200 bytes short of segment.bytes, so
   // one more batch may still fit): then it is sealed and mapped.
@@ -70,10 +70,10 @@ async function segmentSizes(open: Open, timeMs: number): Promise<ExtraRow[]> {
     const sealed = sealedLog(open, `seg-sealed-${mb}`, size);
     const s = await timed(() => readAll(sealed.log, sealed.end, MIB, sink), timeMs);
     rows.push(row('Segment size', `${mb} MB sealed (mmap)`, s.bytes, s.ms, ref[mb]![0]));
-    const active = open(`seg-active-${mb}`, 0, { 'segment.bytes': String(size * 2) });
+    const active = open(`seg-active-${mb}`, { 'segment.bytes': String(size * 2) });
     const end = fill(active.log, size);
     const a = await timed(() => readAll(active.log, end, MIB, sink), timeMs);
-    rows.push(row('Segment size', `${mb} MB active (no tail: active mapping)`, a.bytes, a.ms, ref[mb]![1]));
+    rows.push(row('Segment size', `${mb} MB active`, a.bytes, a.ms, ref[mb]![1]));
   }
   return rows;
 }
@@ -194,7 +194,7 @@ export async function extraTables(open: Open, quick: boolean): Promise<{ rows: E
   return {
     rows,
     notes: {
-      'Segment size': 'Each segment read whole in 1 MB fetches. Active: tail cache off, so every read is a slice of the active segment\'s mapping (the reference\'s active case is file I/O).',
+      'Segment size': 'Each segment read whole in 1 MB fetches. Active: every read is a slice of the active segment\'s mapping of the growing file (the reference\'s active case is file I/O).',
       'Cold vs warm page cache': 'Each pass runs in a fresh process (`bench/read-path-cold.ts`: a process that exits has unmapped the file; '
         + 'within one process a closed segment stays mapped until collected, and mapped pages cannot be evicted). Cold: before every pass the '
         + '.log is fsync\'d and evicted with `posix_fadvise(POSIX_FADV_DONTNEED)` (a `python3 -c \'import os; os.posix_fadvise(...)\'` helper); '

@@ -3,9 +3,8 @@
  * through Brooklet's storage API (PartitionLog.read, no network).
  *
  *  1. a 10 MB segment of 100-byte records read whole in 1 MB max_bytes steps, sealed (served
- *     as slices of its read-only mapping) and active: with the tail cache off (every read is a
- *     slice of the active segment's mapping; the reference's active case uses file I/O), with
- *     the default 4 MiB in-memory tail, and with a tail large enough to hold the whole segment;
+ *     as slices of its read-only mapping) and active (slices of the active segment's mapping of
+ *     the growing file; the reference's active case uses file I/O);
  *  2. the sealed segment read whole with max_bytes 1 KB, 10 KB, 100 KB, 1 MB and 10 MB;
  *  3. the remaining reference tables (read-path-extra.ts): segment size 1/10/100 MB, cold vs warm
  *     page cache, concurrent readers on 1/2/4/8 worker threads, random vs sequential offsets.
@@ -102,27 +101,23 @@ function formatRate(gibps: number): string {
 interface CaseDefinition {
   name: string;
   segment: 'sealed' | 'active';
-  /** Active cases: the tail cache's size (undefined: the default). */
-  tail?: number;
   maxBytes: number;
   reference?: string;
 }
 
 const CASES: CaseDefinition[] = [
   { name: 'sealed_10mb_1mb_chunks', segment: 'sealed', maxBytes: MIB, reference: REFERENCE.sealed_1mb.text },
-  ...([['no tail: active mapping', 0], ['default 4 MiB tail', undefined], ['16 MiB tail', 16 * MIB]] as const).map(([label, tail]) => ({
-    name: `active_10mb_1mb_chunks (${label})`, segment: 'active' as const, tail, maxBytes: MIB, reference: REFERENCE.active_1mb.text,
-  })),
+  { name: 'active_10mb_1mb_chunks', segment: 'active', maxBytes: MIB, reference: REFERENCE.active_1mb.text },
   ...[1024, 10240, 102400, 1048576, 10485760].map((maxBytes) => ({
     name: `sealed_max_bytes_${maxBytes}`, segment: 'sealed' as const, maxBytes, reference: REFERENCE.sealed_maxbytes[maxBytes],
   })),
 ];
 
-type OpenLog = (topic: string, tailCacheBytes: number | undefined, configs?: Record<string, string>) => PartitionLog;
+type OpenLog = (topic: string, configs?: Record<string, string>) => PartitionLog;
 
 /** Fills the segment a case reads (sealed by a roll, or left active), then times it both ways. */
 async function measureCase(c: CaseDefinition, openLog: OpenLog): Promise<Row> {
-  const log = c.segment === 'sealed' ? openLog('sealed', undefined, { 'segment.bytes': String(SEGMENT_BYTES) }) : openLog('active', c.tail);
+  const log = c.segment === 'sealed' ? openLog('sealed', { 'segment.bytes': String(SEGMENT_BYTES) }) : openLog('active');
   const end = fill(log);
   if (c.segment === 'sealed') log.append(recordBatch(0, Date.now())); // rolls: the 10 MB segment is sealed and mapped
   if (c.segment === 'sealed' ? !log.segmentList[0]!.isMapped : log.segmentList.length !== 1) {
@@ -160,10 +155,10 @@ function runCaseInChild(name: string): Row {
 async function main(): Promise<void> {
   const dataDirs: string[] = [];
   const managers: LogManager[] = [];
-  const openLog = (topic: string, tailCacheBytes: number | undefined, configs: Record<string, string> = {}): PartitionLog => {
+  const openLog = (topic: string, configs: Record<string, string> = {}): PartitionLog => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-bench-read-'));
     dataDirs.push(dataDir);
-    const manager = LogManager.open({ dataDir, tailCacheBytes });
+    const manager = LogManager.open({ dataDir });
     managers.push(manager);
     manager.createTopic(topic, 1, configs);
     return manager.partition(topic, 0)!;
@@ -180,8 +175,8 @@ async function main(): Promise<void> {
     const rows: Row[] = CASES.map((def) => runCaseInChild(def.name));
 
     const quick = process.argv.includes('--quick');
-    const openExtra = (topic: string, tail: number | undefined, configs: Record<string, string> = {}) => {
-      const log = openLog(topic, tail, configs);
+    const openExtra = (topic: string, configs: Record<string, string> = {}) => {
+      const log = openLog(topic, configs);
       return { log, manager: managers.at(-1)!, dataDir: dataDirs.at(-1)! };
     };
     const extra = await extraTables(openExtra, quick);

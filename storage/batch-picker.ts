@@ -1,6 +1,6 @@
 /**
- * Choosing the batches a read returns, over any buffer that holds whole batches: a sealed
- * segment's mapping, a tail chunk, or a window read from the active segment's file.
+ * Choosing the batches a read returns, over any buffer that holds whole batches: a segment's
+ * mapping or a window read from its file.
  */
 import { BATCH_HEADER_SIZE } from './batch-header.js';
 import type { OffsetIndex } from './offset-index.js';
@@ -17,7 +17,7 @@ export interface Picked {
 
 /**
  * Finds the batch holding `offset` by walking headers from `from`, then takes whole batches
- * while they fit in `maxBytes`. Works on a mapping, a tail chunk or a window read from the file;
+ * while they fit in `maxBytes`. Works on a mapping or a window read from the file;
  * `bufStart` is the file position of buf[0]. The offset index also knows batch boundaries by
  * position, so a large read jumps to the last indexed boundary that fits and walks only the
  * few headers after it.

@@ -24,9 +24,8 @@ import { CLEAN_SHUTDOWN_FILE, hasCleanShutdownMarker, partitionKey, readRecovery
 import { KAFKA_DEFAULTS, resolveLogConfig, type TopicConfigDefaults } from './config.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
-import { DEFAULT_TAIL_CACHE_TOTAL_BYTES, PartitionLog } from './log.js';
+import { PartitionLog } from './log.js';
 import { SyncLog } from './sync-log.js';
-import { TailBudget } from './tail-cache.js';
 import { checkTopicName, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
 
 export { StorageError, type StorageErrorCode } from './errors.js';
@@ -39,10 +38,6 @@ export { PartitionLog, type AppendResult, type ReadResult } from './log.js';
 export interface LogManagerOptions {
   dataDir: string;
   defaults?: Partial<TopicConfigDefaults>;
-  /** Bytes of each active segment's tail kept in memory (default 4 MiB; 0 turns it off). */
-  tailCacheBytes?: number;
-  /** Bytes all tails may hold together (default 64 MiB); the oldest chunks broker-wide give way. */
-  tailCacheTotalBytes?: number;
   /** How often the recovery-point checkpoint is rewritten when it changed (default 5 s). */
   checkpointIntervalMs?: number;
   /** Background failures (a sync or checkpoint that failed); default: ignored. */
@@ -64,8 +59,6 @@ export class LogManager {
   /** True when the previous stop left the clean-shutdown marker. */
   readonly openedAfterCleanShutdown: boolean;
   private readonly defaults: TopicConfigDefaults;
-  private tailCacheBytes: number | undefined;
-  private tailBudget!: TailBudget;
   private readonly topics = new Map<string, OpenTopic>();
   private closed = false;
   private syncLog: SyncLog | null = null;
@@ -86,8 +79,6 @@ export class LogManager {
     const defaults = { ...KAFKA_DEFAULTS, ...definedOnly(options.defaults ?? {}) };
     const clean = hasCleanShutdownMarker(dataDir);
     const manager = new LogManager(dataDir, defaults, loadOrCreateClusterId(dataDir), clean);
-    manager.tailCacheBytes = options.tailCacheBytes;
-    manager.tailBudget = new TailBudget(options.tailCacheTotalBytes ?? DEFAULT_TAIL_CACHE_TOTAL_BYTES);
     const onError = options.onBackgroundError ?? (() => {});
     manager.syncLog = options.syncLogPath ? new SyncLog(options.syncLogPath) : null;
     manager.committer = new GroupCommitter(manager.syncLog, onError);
@@ -214,11 +205,6 @@ export class LogManager {
     this.scheduler.stop();
   }
 
-  /** Bytes the active segments' in-memory tails hold together, and their shared limit. */
-  get tailCacheUsage(): { usedBytes: number; limitBytes: number } {
-    return { usedBytes: this.tailBudget.usedBytes, limitBytes: this.tailBudget.limitBytes };
-  }
-
   private allLogs(): PartitionLog[] {
     return [...this.topics.values()].flatMap((t) => t.logs);
   }
@@ -232,8 +218,6 @@ export class LogManager {
       config: resolveLogConfig(info.configs, this.defaults),
       cleanShutdown: clean,
       recoveryPoint,
-      tailCacheBytes: this.tailCacheBytes,
-      tailBudget: this.tailBudget,
       onRoll: () => {
         if (log !== undefined) this.committer.request(log);
       },

@@ -3,13 +3,13 @@
  * (binary search over the ordered list), then whole batches are taken from it and, while the
  * read has room and reached a segment's end, from the segments after it.
  *
- * A segment may answer in several pieces (its in-memory tail is kept in chunks, segment-read.ts):
- * each piece is one entry of `chunks`, so nothing is copied to join them.
+ * Each segment answers with one slice; a read spanning segments returns one chunk per segment,
+ * so nothing is copied to join them.
  */
 import type { Segment } from './segment.js';
 
 export interface ReadResult {
-  /** Whole batches; slices of the mapping for sealed segments, fresh buffers otherwise. */
+  /** Whole batches: slices of a segment's mapping, or fresh buffers when it is read by positional reads. */
   chunks: Buffer[];
   bytes: number;
   /** The offset was outside [logStartOffset, logEndOffset] (OFFSET_OUT_OF_RANGE). */
@@ -25,17 +25,11 @@ export function readSegments(segments: readonly Segment[], offset: number, maxBy
   let nextOffset = offset;
   for (let i = segmentIndexFor(segments, offset); i < segments.length; i++) {
     const segment = segments[i]!;
-    let from = Math.max(nextOffset, segment.baseOffset);
-    let taken = segment.read(from, maxBytes - bytes, minOneBatch && chunks.length === 0);
-    for (;;) {
-      if (taken.chunk !== null) {
-        chunks.push(taken.chunk);
-        bytes += taken.chunk.length;
-        nextOffset = taken.nextOffset;
-      }
-      if (!taken.more || bytes >= maxBytes || taken.chunk === null) break;
-      from = taken.nextOffset;
-      taken = segment.read(from, maxBytes - bytes, false);
+    const taken = segment.read(Math.max(nextOffset, segment.baseOffset), maxBytes - bytes, minOneBatch && chunks.length === 0);
+    if (taken.chunk !== null) {
+      chunks.push(taken.chunk);
+      bytes += taken.chunk.length;
+      nextOffset = taken.nextOffset;
     }
     if (!taken.reachedEnd || bytes >= maxBytes) break;
   }

@@ -19,7 +19,6 @@ import { ProducerStateManager } from './producer-state.js';
 import { recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
 import type { SyncLog } from './sync-log.js';
-import { TailCache, type TailBudget } from './tail-cache.js';
 import { UnsyncedData, type SyncSnapshot } from './unsynced.js';
 
 /** Segments scanned at startup to rebuild idempotent producer state. */
@@ -46,22 +45,12 @@ export interface OpenPartitionOptions {
   config: LogConfig;
   cleanShutdown: boolean;
   recoveryPoint: number;
-  /** Bytes of the active segment's tail kept in memory for tailing readers (0: none). */
-  tailCacheBytes?: number;
-  /** What all partitions' tails may hold together (LogManager shares one); default: this tail's own size. */
-  tailBudget?: TailBudget;
   now?: number;
   /** Called after a roll: the sealed segment should be synced soon (Kafka flushes on roll). */
   onRoll?: () => void;
   /** Test hook: every sync is recorded here (sync-log.ts). */
   syncLog?: SyncLog | null;
 }
-
-/** Default in-memory tail per partition: recent fetches cost no syscall. */
-export const DEFAULT_TAIL_CACHE_BYTES = 4 * 1024 * 1024;
-/** Default for all partitions' tails together (LogManager): 16 partitions at their full tail. */
-export const DEFAULT_TAIL_CACHE_TOTAL_BYTES = 64 * 1024 * 1024;
-const TAIL_CHUNK_BYTES = 1024 * 1024;
 
 export class PartitionLog {
   readonly topic: string;
@@ -72,14 +61,12 @@ export class PartitionLog {
   readonly recovery: RecoveryReport;
   private config: LogConfig;
   private readonly segments: Segment[];
-  private readonly tail: TailCache;
   private readonly unsynced: UnsyncedData;
   private readonly onRoll: () => void;
   private readonly syncLog: SyncLog | null;
   private closed = false;
 
-  private constructor(options: OpenPartitionOptions, segments: Segment[], recovery: RecoveryReport, tail: TailCache) {
-    this.tail = tail;
+  private constructor(options: OpenPartitionOptions, segments: Segment[], recovery: RecoveryReport) {
     this.topic = options.topic;
     this.partition = options.partition;
     this.dir = options.dir;
@@ -99,15 +86,14 @@ export class PartitionLog {
       .filter((name) => /^\d{20}\.log$/.test(name))
       .map((name) => Number(name.slice(0, 20)))
       .sort((a, b) => a - b);
-    const tail = tailCacheFor(options.config, options.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES, options.tailBudget);
     const segments = baseOffsets.map((base, i) => {
       const last = i === baseOffsets.length - 1;
-      return Segment.open(options.dir, base, options.config.indexIntervalBytes, now, last ? tail : undefined, last ? options.config.segmentBytes : 0);
+      return Segment.open(options.dir, base, options.config.indexIntervalBytes, now, last ? options.config.segmentBytes : 0);
     });
     const recovery = recoverSegments(segments, { cleanShutdown: options.cleanShutdown, recoveryPoint: options.recoveryPoint });
-    if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, tail, options.config.segmentBytes));
+    if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, options.config.segmentBytes));
     for (const segment of segments.slice(0, -1)) segment.seal();
-    const log = new PartitionLog(options, segments, recovery, tail);
+    const log = new PartitionLog(options, segments, recovery);
     log.rebuildProducerState();
     return log;
   }
@@ -234,14 +220,12 @@ export class PartitionLog {
     if (this.closed) return;
     this.flush();
     for (const segment of this.segments) segment.close();
-    this.tail.clear(); // gives its bytes back to the broker's tail budget
     this.closed = true;
   }
 
   /** Closes without flushing and removes the partition's directory (topic deletion). */
   delete(): void {
     if (!this.closed) for (const segment of this.segments) segment.close();
-    this.tail.clear();
     this.closed = true;
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
@@ -259,7 +243,7 @@ export class PartitionLog {
     // The new segment's files first: if they cannot be created (disk full), nothing changed.
     let next: Segment;
     try {
-      next = Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.tail, this.config.segmentBytes);
+      next = Segment.open(this.dir, active.nextOffset, this.config.indexIntervalBytes, now, this.config.segmentBytes);
     } catch (err) {
       throw new StorageError('STORAGE_ERROR', `roll of ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
     }
@@ -279,10 +263,4 @@ export class PartitionLog {
   private ensureOpen(): void {
     if (this.closed) throw new StorageError('STORAGE_ERROR', `partition ${this.topic}-${this.partition} is closed`);
   }
-}
-
-function tailCacheFor(config: LogConfig, bytes: number, budget: TailBudget | undefined): TailCache {
-  // A quarter segment at most, so small test segments still span several chunks.
-  const chunkBytes = Math.min(TAIL_CHUNK_BYTES, Math.max(256, Math.floor(config.segmentBytes / 4)));
-  return new TailCache(chunkBytes, Math.ceil(bytes / chunkBytes), budget);
 }

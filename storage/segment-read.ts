@@ -4,10 +4,9 @@
  * A read finds its first batch through the offset index (binary search, then a walk of batch
  * headers from the indexed position) - or, when it continues exactly where the previous read of
  * this segment ended, starts there directly (the cursor below remembers that end). The bytes
- * then come from one of three places, chosen by the segment (segment.ts):
+ * then come from one of two places, chosen by the segment (segment.ts):
  *  - a read-only mapping (a sealed segment's, or the active segment's, read below its size):
  *    zero-copy slices;
- *  - the partition's in-memory tail (tail-cache.ts) for an active segment;
  *  - positional reads of the file into fresh Buffers ("windows"): one guessed to cover the
  *    header walk and the answer, a second when the first batch is larger than the guess.
  * A sealed segment found damaged serves the intact prefix by windows and fails past it.
@@ -17,7 +16,6 @@ import { pickBatches } from './batch-picker.js';
 import { StorageError } from './errors.js';
 import type { OffsetIndex } from './offset-index.js';
 import type { Damage } from './sealed-guard.js';
-import type { TailCache } from './tail-cache.js';
 
 /** What a read took from one segment, and whether it took everything up to the segment's end. */
 export interface SegmentRead {
@@ -25,8 +23,6 @@ export interface SegmentRead {
   reachedEnd: boolean;
   /** One past the last offset of the chunk (-1 when there is no chunk). */
   nextOffset: number;
-  /** The chunk stopped at an in-memory boundary, not at maxBytes: read again from nextOffset. */
-  more: boolean;
 }
 
 /** What the read path needs of a segment's files (Segment has all of it). */
@@ -61,19 +57,7 @@ export class SegmentReader {
     const picked = pickBatches(mapping, from, size, offset, maxBytes, minOneBatch, this.segment.offsetIndex, 0);
     this.rememberEnd(picked.nextOffset, picked.end);
     const chunk = picked.end > picked.start ? mapping.subarray(picked.start, picked.end) : null;
-    return { chunk, reachedEnd: picked.end >= size, nextOffset: picked.nextOffset, more: false };
-  }
-
-  /** An active segment's read from the in-memory tail; null when the tail cannot answer it. */
-  fromTail(tail: TailCache, size: number, offset: number, from: number, maxBytes: number, minOneBatch: boolean): SegmentRead | null {
-    const cached = tail.chunkFor(offset);
-    if (cached === undefined) return null;
-    const picked = pickBatches(cached.buf, Math.max(from - cached.start, 0), cached.used, offset, maxBytes, minOneBatch, this.segment.offsetIndex, cached.start);
-    if (picked.needBytes !== 0) return null;
-    this.rememberEnd(picked.nextOffset, cached.start + picked.end);
-    const chunk = picked.end > picked.start ? cached.buf.subarray(picked.start, picked.end) : null;
-    const reachedEnd = cached.start + picked.end >= size;
-    return { chunk, reachedEnd, nextOffset: picked.nextOffset, more: !reachedEnd && picked.end === cached.used };
+    return { chunk, reachedEnd: picked.end >= size, nextOffset: picked.nextOffset };
   }
 
   /** Positional reads of [from, end): one window guessed to cover the header walk and the answer. */
@@ -81,7 +65,7 @@ export class SegmentReader {
     let windowStart = from;
     let windowLength = Math.min(end - from, this.segment.indexIntervalBytes + Math.max(maxBytes, BATCH_HEADER_SIZE) + BATCH_HEADER_SIZE);
     for (;;) {
-      if (windowLength <= 0) return { chunk: null, reachedEnd: true, nextOffset: -1, more: false };
+      if (windowLength <= 0) return { chunk: null, reachedEnd: true, nextOffset: -1 };
       const window = this.segment.readRange(windowStart, windowLength);
       if (window.length < windowLength) {
         // Only something outside Brooklet cuts a file below what was written; asking again
@@ -92,7 +76,7 @@ export class SegmentReader {
       if (picked.needBytes === 0 || windowStart + window.length >= end) {
         this.rememberEnd(picked.nextOffset, windowStart + picked.end);
         const chunk = picked.end > picked.start ? window.subarray(picked.start, picked.end) : null;
-        return { chunk, reachedEnd: windowStart + picked.end >= end, nextOffset: picked.nextOffset, more: false };
+        return { chunk, reachedEnd: windowStart + picked.end >= end, nextOffset: picked.nextOffset };
       }
       windowStart += picked.start;
       windowLength = Math.min(end - windowStart, Math.max(picked.needBytes, maxBytes + BATCH_HEADER_SIZE));

@@ -6,11 +6,10 @@
  * byte as produced, with base offsets assigned by the broker, increasing through the file.
  *
  * Two states:
- *  - active (the last segment of a partition): appended with fs.writeSync; read from the
- *    partition's in-memory tail (tail-cache.ts) when the offset is still there, otherwise as
- *    slices of a read-only mapping of the growing file (segment.bytes long, read only below
- *    `size`); with positional reads into fresh Buffers when the file has outgrown the mapping
- *    or was cut under it;
+ *  - active (the last segment of a partition): appended with fs.writeSync; read as slices of
+ *    a read-only mapping of the growing file (segment.bytes long, read only below `size`; the
+ *    page cache is shared, so appended bytes show through it); with positional reads into fresh
+ *    Buffers when the file has outgrown the mapping or was cut under it;
  *  - sealed (after a roll): the .log is mapped read-only and reads return zero-copy slices of
  *    the mapping. A sealed segment never changes again; if something outside Brooklet shrinks
  *    or overwrites it anyway, a fault on the mapping is repaired with zeros instead of killing
@@ -22,7 +21,7 @@
  * ever visible and the next append starts from a clean end.
  *
  * Which bytes answer a read, and from where, is segment-read.ts; this file keeps the state
- * (which of mapping, tail or file holds the bytes, and whether the sealed file is intact).
+ * (whether a mapping or the file holds the bytes, and whether the sealed file is intact).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +32,6 @@ import { mapGrowing, mapReadOnly, mappingFaults, type ReadOnlyMapping } from './
 import { SealedGuard } from './sealed-guard.js';
 import { firstRecordAtOrAfter, type TimestampMatch } from './record-timestamps.js';
 import { OffsetIndex } from './offset-index.js';
-import { TailCache } from './tail-cache.js';
 import { SegmentReader, type SegmentRead } from './segment-read.js';
 import { rebuildFromLog, restoreFromIndexes, type SegmentState } from './segment-state.js';
 import { TimeIndex } from './time-index.js';
@@ -61,7 +59,7 @@ export class Segment {
   private fd: number | null;
   private mapping: ReadOnlyMapping | null = null;
   /**
-   * The active segment's mapping for reads the tail cannot answer, made at the first such read:
+   * The active segment's mapping, made at its first read:
    * `activeMapBytes` long (segment.bytes), past the end of the file, read only below `size`.
    * False once it proved unusable (the file shrank under it): positional reads from then on.
    */
@@ -76,7 +74,6 @@ export class Segment {
     readonly baseOffset: number,
     readonly indexIntervalBytes: number,
     now: number,
-    private readonly tail: TailCache,
     private readonly activeMapBytes: number,
   ) {
     this.logPath = path.join(dir, segmentFileName(baseOffset, '.log'));
@@ -94,8 +91,8 @@ export class Segment {
    * `activeMapBytes` (segment.bytes) sizes the mapping that serves its reads while active; 0 reads
    * the active file with positional reads only.
    */
-  static open(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, tail = new TailCache(0, 0), activeMapBytes = 0): Segment {
-    return new Segment(dir, baseOffset, indexIntervalBytes, now, tail, activeMapBytes);
+  static open(dir: string, baseOffset: number, indexIntervalBytes: number, now: number, activeMapBytes = 0): Segment {
+    return new Segment(dir, baseOffset, indexIntervalBytes, now, activeMapBytes);
   }
 
   get sealed(): boolean {
@@ -147,7 +144,6 @@ export class Segment {
       throw err;
     }
     this.size = start + records.length;
-    if (batches.length > 0) this.tail.append(records, start, batches[0]!.lastOffset - lastOffsetDeltaOf(records, batches[0]!.position));
   }
 
   /** Relative offsets are int32 in the indexes: the segment must roll before they overflow. */
@@ -169,11 +165,11 @@ export class Segment {
       if (this.guard!.noFaultsSinceCheck() || this.guardIntact()) return read;
       return this.reader.damaged(this.guard!.damage!, this.size, offset, maxBytes, minOneBatch);
     }
-    return this.reader.fromTail(this.tail, this.size, offset, from, maxBytes, minOneBatch) ?? this.readActive(offset, from, maxBytes, minOneBatch);
+    return this.readActive(offset, from, maxBytes, minOneBatch);
   }
 
   /**
-   * An active segment's read past its tail: slices of the active mapping, like a sealed read,
+   * An active segment's read: slices of the active mapping, like a sealed read,
    * instead of a positional read into a fresh buffer (whose page faults cost more than the copy).
    * Falls back to positional reads when the file has outgrown the mapping or shrank under it.
    */
@@ -244,7 +240,6 @@ export class Segment {
     if (this.fd === null) throw new Error(`cannot truncate sealed segment ${this.logPath}`);
     fs.ftruncateSync(this.fd, position);
     this.size = position;
-    this.tail.clear();
     this.releaseActiveMapping(); // a page it held past the cut would fault, not refill
     this.reader.forget();
   }
@@ -279,7 +274,6 @@ export class Segment {
     }
     this.offsetIndex.close();
     this.timeIndex.close();
-    this.tail.clear();
     this.releaseActiveMapping();
     if (this.size > 0) this.mapping = mapReadOnly(this.fd, this.size);
     // The descriptor stays open: the guard fstat's it, and damaged reads use it. A segment
@@ -324,8 +318,4 @@ export class Segment {
     }
     return out;
   }
-}
-
-function lastOffsetDeltaOf(records: Buffer, at: number): number {
-  return records.readInt32BE(at + 23);
 }

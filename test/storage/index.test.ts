@@ -20,11 +20,10 @@ interface Placed {
 }
 
 /** One active segment with batches of varying sizes and non-monotonic timestamps. */
-let tailCacheBytes: number | undefined;
 function build(interval: number) {
   const dataDir = tempDir();
   dirs.push(dataDir);
-  const m = LogManager.open({ dataDir, defaults: { indexIntervalBytes: interval }, tailCacheBytes });
+  const m = LogManager.open({ dataDir, defaults: { indexIntervalBytes: interval } });
   m.createTopic('t', 1);
   const log = m.partition('t', 0)!;
   const placed: Placed[] = [];
@@ -65,8 +64,7 @@ describe('offset index', () => {
     m.close();
   });
 
-  for (const tail of [undefined, 0]) it(`lookups equal a linear scan, and reads start at the batch holding the offset (tail cache ${tail ?? 'default'})`, () => {
-    tailCacheBytes = tail;
+  it('lookups equal a linear scan, and reads start at the batch holding the offset', () => {
     const { m, log, placed } = build(700);
     const index = log.segmentList[0]!.offsetIndex;
     const entries = Array.from({ length: index.entries }, (_, i) => index.entry(i));
@@ -126,7 +124,6 @@ describe('time index', () => {
   });
 
   it('offsetForTimestamp equals a linear scan over every record', () => {
-    tailCacheBytes = 0;
     const { m, log, placed } = build(600);
     const records: Array<{ offset: number; ts: number }> = [];
     for (const b of placed) for (let k = 0; k <= b.last - b.base; k++) records.push({ offset: b.base + k, ts: b.maxTimestamp - (b.last - b.base) + k });

@@ -71,7 +71,7 @@ it('a read that touches a vanished page is discarded and the segment answers STO
 
 it('the active segment cut under its mapping: no crash, the read is discarded, later reads answer STORAGE_ERROR past the cut', () => {
   dataDir = tempDir();
-  manager = LogManager.open({ dataDir, defaults: { segmentBytes: 1 << 20 }, tailCacheBytes: 0 });
+  manager = LogManager.open({ dataDir, defaults: { segmentBytes: 1 << 20 } });
   manager.createTopic('active', 1);
   const log = manager.partition('active', 0)!;
   for (let i = 0; i < 40; i++) log.append(batchOf(1, 900));
