@@ -74,14 +74,11 @@ export class ReadOnlyMapping {
 
 /** Maps the first `size` bytes of the file open as `fd`, read-only and shared. */
 export function mapReadOnly(fd: number, size: number): ReadOnlyMapping {
-  if (!Number.isInteger(size) || size <= 0) {
-    throw new Error(`cannot map ${size} bytes: a mapping needs a positive size`);
-  }
   const fileSize = fs.fstatSync(fd).size;
   if (size > fileSize) {
     throw new Error(`cannot map ${size} bytes of a ${fileSize}-byte file: touching it would be SIGBUS`);
   }
-  return new ReadOnlyMapping(mmap.map(size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0, mmap.MADV_NORMAL));
+  return mapGrowing(fd, size);
 }
 
 /**
