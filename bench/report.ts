@@ -27,6 +27,7 @@ function loadSideBySide(): SideBySideResults | undefined {
 function verdict(r: CaseResult): string {
   if (!Number.isFinite(r.ratio)) return '';
   if (r.workload === 'startup' && r.case.startsWith('cold start')) return r.ratio <= 0.1 ? 'met' : 'missed';
+  if (r.workload === 'produce-cpu') return '';
   if (r.case.endsWith(': p50') || r.case.endsWith(': max') || r.case.endsWith(': p99.9') || r.workload === 'startup') return '';
   const good = r.higherIsBetter ? r.ratio >= 1 : r.ratio <= 1;
   return good ? 'met' : 'missed';
@@ -73,6 +74,7 @@ function table(rows: CaseResult[]): string {
 
 const WORKLOADS: Array<{ key: string; title: string; what: string }> = [
   { key: 'produce', title: '(a) Produce: Kafka\'s ProducerPerformance', what: '1 KiB records, `--throughput -1`, a fresh topic per run; "1MiB batches" sets batch.size=1048576 (and max.request.size 8 MiB). MiB/s as the tool reports it.' },
+  { key: 'produce-cpu', title: '(a) Produce: what the same runs cost each broker', what: 'CPU time (user + system, all threads, from /proc) the broker process used during each ProducerPerformance run above, per GiB the run wrote; lower is better. The client sets the pace of those runs; this is the broker\'s own cost of keeping up with it.' },
   { key: 'consume', title: '(b) Consume: Kafka\'s ConsumerPerformance', what: 'fetch.MB.sec (MiB/s after the group join), a fresh group per run reading the whole backlog from the earliest offset. The backlogs were written just before (page cache warm) with ProducerPerformance, 1 MiB batches.' },
   { key: 'latency', title: '(c) End-to-end latency at a fixed rate', what: '`bench/java/FixedRateLatency.java` (Kafka\'s Java client): one producer on a fixed schedule (acks=1, linger.ms=0), one consumer assigned to the partition in the same JVM; latency = receive - send on one clock. Warm-up seconds discarded.' },
   { key: 'kafkajs', title: '(d) What Node users get: kafkajs', what: '`bench/kafkajs-worker.ts` in its own process: producer acks=1, 1,000 x 1 KiB per send(), 4 sends in flight; consumer group from the beginning with eachBatch.' },
@@ -93,6 +95,7 @@ async function charts(res: SideBySideResults): Promise<string[]> {
   };
   const of = (w: string) => res.results.filter((r) => r.workload === w);
   await put('produce', 'Produce throughput (ProducerPerformance, 1 KiB records)', 'MiB/s', of('produce'), (r) => r.case);
+  await put('produce-cpu', 'Broker CPU time per GiB produced (same runs)', 's/GiB', of('produce-cpu'), (r) => r.case);
   await put('consume', 'Consume throughput (ConsumerPerformance)', 'MiB/s', of('consume'), (r) => r.case);
   await put('kafkajs', 'kafkajs throughput', 'MiB/s', of('kafkajs'), (r) => r.case);
   await put('latency', 'End-to-end latency percentiles at 5,000 msg/s', 'ms', of('latency').filter((r) => r.unit === 'ms'), (r) => r.case.split(': ').at(-1)!);

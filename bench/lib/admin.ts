@@ -5,6 +5,18 @@ import { Kafka, logLevel } from 'kafkajs';
 const RUN = Date.now().toString(36);
 export const runTopic = (base: string) => `${base}-${RUN}`;
 
+/** Deletes a topic once its run is measured, so long produce runs do not fill the disk (never timed). */
+export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export async function createTopic(bootstrap: string, topic: string, partitions: number,
   configs: Record<string, string> = {}): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });

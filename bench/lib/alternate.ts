@@ -24,6 +24,11 @@ export async function alternate(pair: Pair, reps: number, spec: CaseSpec,
       step(`  ${spec.workload} / ${spec.case} / ${broker.name} #${rep + 1}: ${value.toFixed(2)} ${spec.unit}`);
     }
   }
+  return pairResult(spec, samples);
+}
+
+/** A case from both brokers' samples: their medians and spreads and the ratio of the medians. */
+export function pairResult(spec: CaseSpec, samples: Record<'brooklet' | 'kafka', number[]>): CaseResult {
   const brooklet = summarize(samples.brooklet);
   const kafka = summarize(samples.kafka);
   return { ...spec, brooklet, kafka, ratio: brooklet.median / kafka.median };

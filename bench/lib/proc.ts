@@ -1,5 +1,5 @@
-/** Child-process helpers: run to completion with a timeout, and read a process's memory from /proc. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/** Child-process helpers: run to completion with a timeout, and read a process's memory and CPU time from /proc. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { stopProcess } from '../../test/harness/process.js';
 
@@ -36,7 +36,6 @@ export function stop(child: ChildProcess, graceMs = 15_000): Promise<void> {
   return stopProcess(child, graceMs);
 }
 
-/** Resident set size and its peak (VmHWM) of a pid, in MiB; NaN when unreadable. */
 /** VmRSS, VmHWM (peak) and the anonymous part of the RSS (RssAnon: heap, buffers; not mapped file pages). */
 export function memoryMiB(pid: number | undefined): { rss: number; peak: number; anon: number } {
   try {
@@ -45,6 +44,23 @@ export function memoryMiB(pid: number | undefined): { rss: number; peak: number;
     return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024 };
   } catch {
     return { rss: NaN, peak: NaN, anon: NaN };
+  }
+}
+
+let ticksPerSecond: number | undefined;
+
+/**
+ * CPU time (user + system, all threads) a pid has used so far, in seconds; NaN when unreadable.
+ * /proc/<pid>/stat counts it in clock ticks (fields 14 and 15, after the parenthesised name).
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return NaN;
   }
 }
 
