@@ -15,6 +15,25 @@ import { readPathSection } from './report-read-path.js';
 const note = (name: string) => fs.readFileSync(path.join(repoRoot, 'bench', 'notes', name), 'utf8').trim();
 const fmt = (v: number) => (!Number.isFinite(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
+/** The produce workload run again with pinning off (BENCH_PIN=0 ... --full --only produce), if it was. */
+function loadUnpinnedProduce(): SideBySideResults | undefined {
+  const file = path.join(resultsDir, 'side-by-side-full-only-produce-unpinned.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SideBySideResults) : undefined;
+}
+
+/** Its tables, after the pinned produce tables: the same cases with brokers and client sharing both cores. */
+function unpinnedProduceSection(): string[] {
+  const res = loadUnpinnedProduce();
+  if (!res) return [];
+  const of = (w: string) => res.results.filter((r) => r.workload === w);
+  return ['### (a) Produce again, nothing pinned', '',
+    `Run: \`${res.commands.join(' && ')}\` (${res.durationSeconds} s), ${res.date}; raw results: ` +
+    '`bench/results/side-by-side-full-only-produce-unpinned.json`. The same cases and settings with no `taskset`: both ' +
+    'brokers, the client JVM and the kernel share the two cores as they would on a developer\'s machine, so CPU ' +
+    'a broker does not use is the client\'s. Not part of the targets above, which are measured pinned.', '',
+    table(of('produce')), '', table(of('produce-cpu')), ''];
+}
+
 function loadSideBySide(): SideBySideResults | undefined {
   for (const name of ['side-by-side-full.json', 'side-by-side-quick.json']) {
     const file = path.join(resultsDir, name);
@@ -128,6 +147,7 @@ async function main(): Promise<void> {
       for (const s of skip) parts.push(`Not measured in this run: ${s.reason.split('\n')[0]}`, '');
       const charts = made.filter((c) => c === w.key || (w.key === 'startup' && (c === 'cold-start' || c === 'memory')));
       for (const c of charts) parts.push(`![${c}](bench/charts/${c}.svg)`, '');
+      if (w.key === 'produce-cpu') parts.push(...unpinnedProduceSection());
     }
     parts.push('## Findings', '', note('findings.md'), '');
   } else {

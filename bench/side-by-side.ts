@@ -8,7 +8,8 @@
  *   (f) durable  fsync per acknowledged batch, 64 producers
  * Usage: node dist/bench/side-by-side.js [--full] [--only produce,consume,...]
  * (npm run bench / npm run bench:full). Writes bench/results/side-by-side-<mode>.json (with
- * --only, side-by-side-<mode>-only-<workloads>.json, which the report does not read); then
+ * --only, side-by-side-<mode>-only-<workloads>.json, which the report does not read; a run with
+ * BENCH_PIN=0 adds -unpinned to the name, so it never replaces a pinned run's results); then
  * bench/report.ts turns it into BENCHMARKS.md and the charts.
  */
 import fs from 'node:fs';
@@ -78,17 +79,18 @@ async function main(): Promise<void> {
     } else await section('durable', () => durableWorkload(settings));
   }
 
+  const unpinnedPrefix = process.env.BENCH_PIN === '0' ? 'BENCH_PIN=0 ' : '';
   const out: SideBySideResults = {
     date: new Date().toISOString(), mode, durationSeconds: Math.round(elapsedSeconds()), machine: info,
     settings: { ...settings, kafkaJvmOptions: KAFKA_JVM_OPTS.join(' '), external },
     commands: [values.only
-      ? `npm run build && node dist/bench/side-by-side.js${mode === 'full' ? ' --full' : ''} --only ${values.only}`
-      : mode === 'full' ? 'npm run bench:full' : 'npm run bench'],
+      ? `npm run build && ${unpinnedPrefix}node dist/bench/side-by-side.js${mode === 'full' ? ' --full' : ''} --only ${values.only}`
+      : `${unpinnedPrefix}${mode === 'full' ? 'npm run bench:full' : 'npm run bench'}`],
     results, skipped,
   };
   fs.mkdirSync(resultsDir, { recursive: true });
   // A partial run is named by its workloads, so it never overwrites another partial run's results.
-  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? `-only-${[...only].join('-')}` : ''}.json`);
+  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? `-only-${[...only].join('-')}` : ''}${pinning.enabled ? '' : '-unpinned'}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   step(`done in ${Math.round(elapsedSeconds())} s: ${path.relative(process.cwd(), file)}`);
   for (const r of results) {
