@@ -15,15 +15,16 @@ import { readPathSection } from './report-read-path.js';
 const note = (name: string) => fs.readFileSync(path.join(repoRoot, 'bench', 'notes', name), 'utf8').trim();
 const fmt = (v: number) => (!Number.isFinite(v) ? 'n/a' : Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 
-/** The produce workload run again with pinning off (BENCH_PIN=0 ... --full --only produce), if it was. */
-function loadUnpinnedProduce(): SideBySideResults | undefined {
-  const file = path.join(resultsDir, 'side-by-side-full-only-produce-unpinned.json');
+/** bench/results/<name>, if a run wrote it. */
+function readResults(name: string): SideBySideResults | undefined {
+  const file = path.join(resultsDir, name);
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as SideBySideResults) : undefined;
 }
 
 /** Its tables, after the pinned produce tables: the same cases with brokers and client sharing both cores. */
 function unpinnedProduceSection(): string[] {
-  const res = loadUnpinnedProduce();
+  // The produce workload run again with pinning off (BENCH_PIN=0 ... --full --only produce), if it was.
+  const res = readResults('side-by-side-full-only-produce-unpinned.json');
   if (!res) return [];
   const of = (w: string) => res.results.filter((r) => r.workload === w);
   return ['### (a) Produce again, nothing pinned', '',
@@ -35,19 +36,14 @@ function unpinnedProduceSection(): string[] {
 }
 
 function loadSideBySide(): SideBySideResults | undefined {
-  for (const name of ['side-by-side-full.json', 'side-by-side-quick.json']) {
-    const file = path.join(resultsDir, name);
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as SideBySideResults;
-  }
-  return undefined;
+  return readResults('side-by-side-full.json') ?? readResults('side-by-side-quick.json');
 }
 
 /** Whether the ratio is on Brooklet's side of 1 (or of the 1/10 cold-start bar). */
 function verdict(r: CaseResult): string {
   if (!Number.isFinite(r.ratio)) return '';
   if (r.workload === 'startup' && r.case.startsWith('cold start')) return r.ratio <= 0.1 ? 'met' : 'missed';
-  if (r.workload === 'produce-cpu') return '';
-  if (r.case.endsWith(': p50') || r.case.endsWith(': max') || r.case.endsWith(': p99.9') || r.workload === 'startup') return '';
+  if (r.case.endsWith(': p50') || r.case.endsWith(': max') || r.case.endsWith(': p99.9') || r.workload === 'startup' || r.workload === 'produce-cpu') return '';
   const good = r.higherIsBetter ? r.ratio >= 1 : r.ratio <= 1;
   return good ? 'met' : 'missed';
 }

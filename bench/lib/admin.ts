@@ -1,28 +1,31 @@
 /** Topic setup through kafkajs's admin client (setup only; never timed). */
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 /** Run-unique topic names, so that reruns against long-lived (compose) brokers start from empty topics. */
 const RUN = Date.now().toString(36);
 export const runTopic = (base: string) => `${base}-${RUN}`;
 
-/** Deletes a topic once its run is measured, so long produce runs do not fill the disk (never timed). */
-export async function deleteTopic(bootstrap: string, topic: string): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
+/** Runs `use` with a connected admin client of `bootstrap`, disconnected afterwards. */
+async function withAdmin<T>(bootstrap: string, use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.deleteTopics({ topics: [topic] });
+    return await use(admin);
   } finally {
     await admin.disconnect();
   }
 }
 
-export async function createTopic(bootstrap: string, topic: string, partitions: number,
+/** Deletes a topic once its run is measured, so long produce runs do not fill the disk (never timed). */
+export function deleteTopic(bootstrap: string, topic: string): Promise<void> {
+  return withAdmin(bootstrap, async (admin) => {
+    await admin.deleteTopics({ topics: [topic] });
+  });
+}
+
+export function createTopic(bootstrap: string, topic: string, partitions: number,
   configs: Record<string, string> = {}): Promise<void> {
-  const kafka = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
+  return withAdmin(bootstrap, async (admin) => {
     await admin.createTopics({
       waitForLeaders: true,
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1,
@@ -36,7 +39,5 @@ export async function createTopic(bootstrap: string, topic: string, partitions: 
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`topic ${topic} has no leaders after creation`);
-  } finally {
-    await admin.disconnect();
-  }
+  });
 }

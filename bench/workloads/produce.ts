@@ -14,6 +14,7 @@ import type { CaseResult } from '../lib/types.js';
 export async function produceWorkload(pair: Pair, s: Settings): Promise<CaseResult[]> {
   const out: CaseResult[] = [];
   const cpu: CaseResult[] = [];
+  const gibWritten = (s.produceRecords * s.recordSize) / (1024 * MIB);
   for (const c of s.produceCases) {
     const cpuPerGiB: Record<'brooklet' | 'kafka', number[]> = { brooklet: [], kafka: [] };
     const name = `acks=${c.acks}, ${c.partitions} partition${c.partitions > 1 ? 's' : ''}, ${c.batch} batches`;
@@ -27,7 +28,7 @@ export async function produceWorkload(pair: Pair, s: Settings): Promise<CaseResu
       await createTopic(broker.bootstrap, topic, c.partitions);
       const cpuBefore = cpuSeconds(broker.pid);
       const { mibPerSec } = await producerPerformance(broker.bootstrap, topic, s.produceRecords, s.recordSize, props);
-      cpuPerGiB[broker.name].push((cpuSeconds(broker.pid) - cpuBefore) / ((s.produceRecords * s.recordSize) / (1024 * MIB)));
+      cpuPerGiB[broker.name].push((cpuSeconds(broker.pid) - cpuBefore) / gibWritten);
       // A full run writes ~40 GiB per broker; each topic goes once measured.
       await deleteTopic(broker.bootstrap, topic);
       return mibPerSec;
