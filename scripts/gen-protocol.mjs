@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const API_KEYS = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-  26, 28, 32, 36, 37, 42, 47, 60];
+  26, 28, 32, 33, 35, 36, 37, 42, 43, 44, 47, 60, 61, 65, 66, 75];
 const OPEN_VERSION = 0x7fff;
 const PRIMITIVES = new Set(['int8', 'int16', 'int32', 'uint16', 'uint32', 'int64', 'float64', 'bool',
   'uuid', 'string', 'bytes', 'records']);

@@ -52,16 +52,32 @@ import { TxnOffsetCommitRequestSpec, TxnOffsetCommitResponseSpec } from './txn-o
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './txn-offset-commit.js';
 import { DescribeConfigsRequestSpec, DescribeConfigsResponseSpec } from './describe-configs.js';
 import type { DescribeConfigsRequest, DescribeConfigsResponse } from './describe-configs.js';
+import { AlterConfigsRequestSpec, AlterConfigsResponseSpec } from './alter-configs.js';
+import type { AlterConfigsRequest, AlterConfigsResponse } from './alter-configs.js';
+import { DescribeLogDirsRequestSpec, DescribeLogDirsResponseSpec } from './describe-log-dirs.js';
+import type { DescribeLogDirsRequest, DescribeLogDirsResponse } from './describe-log-dirs.js';
 import { SaslAuthenticateRequestSpec, SaslAuthenticateResponseSpec } from './sasl-authenticate.js';
 import type { SaslAuthenticateRequest, SaslAuthenticateResponse } from './sasl-authenticate.js';
 import { CreatePartitionsRequestSpec, CreatePartitionsResponseSpec } from './create-partitions.js';
 import type { CreatePartitionsRequest, CreatePartitionsResponse } from './create-partitions.js';
 import { DeleteGroupsRequestSpec, DeleteGroupsResponseSpec } from './delete-groups.js';
 import type { DeleteGroupsRequest, DeleteGroupsResponse } from './delete-groups.js';
+import { ElectLeadersRequestSpec, ElectLeadersResponseSpec } from './elect-leaders.js';
+import type { ElectLeadersRequest, ElectLeadersResponse } from './elect-leaders.js';
+import { IncrementalAlterConfigsRequestSpec, IncrementalAlterConfigsResponseSpec } from './incremental-alter-configs.js';
+import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from './incremental-alter-configs.js';
 import { OffsetDeleteRequestSpec, OffsetDeleteResponseSpec } from './offset-delete.js';
 import type { OffsetDeleteRequest, OffsetDeleteResponse } from './offset-delete.js';
 import { DescribeClusterRequestSpec, DescribeClusterResponseSpec } from './describe-cluster.js';
 import type { DescribeClusterRequest, DescribeClusterResponse } from './describe-cluster.js';
+import { DescribeProducersRequestSpec, DescribeProducersResponseSpec } from './describe-producers.js';
+import type { DescribeProducersRequest, DescribeProducersResponse } from './describe-producers.js';
+import { DescribeTransactionsRequestSpec, DescribeTransactionsResponseSpec } from './describe-transactions.js';
+import type { DescribeTransactionsRequest, DescribeTransactionsResponse } from './describe-transactions.js';
+import { ListTransactionsRequestSpec, ListTransactionsResponseSpec } from './list-transactions.js';
+import type { ListTransactionsRequest, ListTransactionsResponse } from './list-transactions.js';
+import { DescribeTopicPartitionsRequestSpec, DescribeTopicPartitionsResponseSpec } from './describe-topic-partitions.js';
+import type { DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse } from './describe-topic-partitions.js';
 
 export * from './produce.js';
 export * from './fetch.js';
@@ -88,11 +104,19 @@ export * from './add-offsets-to-txn.js';
 export * from './end-txn.js';
 export * from './txn-offset-commit.js';
 export * from './describe-configs.js';
+export * from './alter-configs.js';
+export * from './describe-log-dirs.js';
 export * from './sasl-authenticate.js';
 export * from './create-partitions.js';
 export * from './delete-groups.js';
+export * from './elect-leaders.js';
+export * from './incremental-alter-configs.js';
 export * from './offset-delete.js';
 export * from './describe-cluster.js';
+export * from './describe-producers.js';
+export * from './describe-transactions.js';
+export * from './list-transactions.js';
+export * from './describe-topic-partitions.js';
 export * from './errors.js';
 
 export const MESSAGE_SPECS: ReadonlyMap<number, { readonly request: MessageSpec; readonly response: MessageSpec }> = new Map([
@@ -121,11 +145,19 @@ export const MESSAGE_SPECS: ReadonlyMap<number, { readonly request: MessageSpec;
   [26, { request: EndTxnRequestSpec, response: EndTxnResponseSpec }],
   [28, { request: TxnOffsetCommitRequestSpec, response: TxnOffsetCommitResponseSpec }],
   [32, { request: DescribeConfigsRequestSpec, response: DescribeConfigsResponseSpec }],
+  [33, { request: AlterConfigsRequestSpec, response: AlterConfigsResponseSpec }],
+  [35, { request: DescribeLogDirsRequestSpec, response: DescribeLogDirsResponseSpec }],
   [36, { request: SaslAuthenticateRequestSpec, response: SaslAuthenticateResponseSpec }],
   [37, { request: CreatePartitionsRequestSpec, response: CreatePartitionsResponseSpec }],
   [42, { request: DeleteGroupsRequestSpec, response: DeleteGroupsResponseSpec }],
+  [43, { request: ElectLeadersRequestSpec, response: ElectLeadersResponseSpec }],
+  [44, { request: IncrementalAlterConfigsRequestSpec, response: IncrementalAlterConfigsResponseSpec }],
   [47, { request: OffsetDeleteRequestSpec, response: OffsetDeleteResponseSpec }],
   [60, { request: DescribeClusterRequestSpec, response: DescribeClusterResponseSpec }],
+  [61, { request: DescribeProducersRequestSpec, response: DescribeProducersResponseSpec }],
+  [65, { request: DescribeTransactionsRequestSpec, response: DescribeTransactionsResponseSpec }],
+  [66, { request: ListTransactionsRequestSpec, response: ListTransactionsResponseSpec }],
+  [75, { request: DescribeTopicPartitionsRequestSpec, response: DescribeTopicPartitionsResponseSpec }],
 ]);
 
 export interface RequestTypes {
@@ -154,11 +186,19 @@ export interface RequestTypes {
   26: EndTxnRequest;
   28: TxnOffsetCommitRequest;
   32: DescribeConfigsRequest;
+  33: AlterConfigsRequest;
+  35: DescribeLogDirsRequest;
   36: SaslAuthenticateRequest;
   37: CreatePartitionsRequest;
   42: DeleteGroupsRequest;
+  43: ElectLeadersRequest;
+  44: IncrementalAlterConfigsRequest;
   47: OffsetDeleteRequest;
   60: DescribeClusterRequest;
+  61: DescribeProducersRequest;
+  65: DescribeTransactionsRequest;
+  66: ListTransactionsRequest;
+  75: DescribeTopicPartitionsRequest;
 }
 
 export interface ResponseTypes {
@@ -187,11 +227,19 @@ export interface ResponseTypes {
   26: EndTxnResponse;
   28: TxnOffsetCommitResponse;
   32: DescribeConfigsResponse;
+  33: AlterConfigsResponse;
+  35: DescribeLogDirsResponse;
   36: SaslAuthenticateResponse;
   37: CreatePartitionsResponse;
   42: DeleteGroupsResponse;
+  43: ElectLeadersResponse;
+  44: IncrementalAlterConfigsResponse;
   47: OffsetDeleteResponse;
   60: DescribeClusterResponse;
+  61: DescribeProducersResponse;
+  65: DescribeTransactionsResponse;
+  66: ListTransactionsResponse;
+  75: DescribeTopicPartitionsResponse;
 }
 
 export type ApiKey = keyof RequestTypes;

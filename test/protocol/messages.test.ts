@@ -6,7 +6,7 @@ import {
 import { sampleStruct, type NullMode } from './sample-values.js';
 
 const IMPLEMENTED = [0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-  26, 28, 32, 36, 37, 42, 47, 60];
+  26, 28, 32, 33, 35, 36, 37, 42, 43, 44, 47, 60, 61, 65, 66, 75];
 
 function codec(spec: MessageSpec) {
   return spec.kind === 'request'
