@@ -29,7 +29,7 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['mmap-io', 'brooklet-sigbus-guard', '@node-rs/crc32'],
+  external: ['mmap-io', 'brooklet-sigbus-guard', 'brooklet-dir-lock', '@node-rs/crc32'],
   // storage/mmap.ts loads mmap-io with createRequire(import.meta.url); in CommonJS that URL is
   // this file's own. The banner repeats "use strict" because it lands above esbuild's own: the
   // sources were ES modules, always strict.

@@ -3,6 +3,7 @@
  * the cluster id, the recovery-point checkpoint and the clean-shutdown marker.
  *
  * Data directory:
+ *   .lock                                   (data-dir-lock.ts; held while open)
  *   meta.properties, topics.json            (topic-store.ts)
  *   recovery-point-offset-checkpoint        (checkpoint.ts)
  *   .kafka_cleanshutdown                    (checkpoint.ts; only while stopped cleanly)
@@ -22,6 +23,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CLEAN_SHUTDOWN_FILE, hasCleanShutdownMarker, partitionKey, readRecoveryPoints, removeCleanShutdownMarker, writeCleanShutdownMarker, writeRecoveryPoints } from './checkpoint.js';
 import { KAFKA_DEFAULTS, resolveLogConfig, type TopicConfigDefaults } from './config.js';
+import { DataDirLock } from './data-dir-lock.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
 import { PartitionLog } from './log.js';
@@ -29,6 +31,7 @@ import { SyncLog } from './sync-log.js';
 import { checkTopicName, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
 
 export { StorageError, type StorageErrorCode } from './errors.js';
+export { DataDirLockedError } from './data-dir-lock.js';
 export type { FlushPolicy, TopicConfigDefaults } from './config.js';
 export { FLUSH_POLICIES } from './config.js';
 export type { GroupCommitStats } from './group-commit.js';
@@ -65,6 +68,7 @@ export class LogManager {
   private committer!: GroupCommitter;
   private scheduler!: FlushScheduler;
   private lastCheckpoint = '';
+  private lock: DataDirLock | null = null;
 
   private constructor(dataDir: string, defaults: TopicConfigDefaults, clusterId: string, clean: boolean) {
     this.dataDir = dataDir;
@@ -76,9 +80,18 @@ export class LogManager {
   static open(options: LogManagerOptions): LogManager {
     const dataDir = path.resolve(options.dataDir);
     fs.mkdirSync(dataDir, { recursive: true });
+    // Before anything is read or written: another broker on this directory stops us here.
+    const lock = DataDirLock.acquire(dataDir);
     const defaults = { ...KAFKA_DEFAULTS, ...definedOnly(options.defaults ?? {}) };
     const clean = hasCleanShutdownMarker(dataDir);
-    const manager = new LogManager(dataDir, defaults, loadOrCreateClusterId(dataDir), clean);
+    let manager: LogManager;
+    try {
+      manager = new LogManager(dataDir, defaults, loadOrCreateClusterId(dataDir), clean);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    manager.lock = lock;
     const onError = options.onBackgroundError ?? (() => {});
     manager.syncLog = options.syncLogPath ? new SyncLog(options.syncLogPath) : null;
     manager.committer = new GroupCommitter(manager.syncLog, onError);
@@ -194,6 +207,7 @@ export class LogManager {
     this.writeCheckpoint(true);
     writeCleanShutdownMarker(this.dataDir);
     this.syncLog?.close();
+    this.lock?.release();
     this.closed = true;
   }
 
