@@ -11,6 +11,13 @@ Options (each also settable as an environment variable):
   --port P                  listen port               BROOKLET_PORT              (default 9092)
   --data-dir D              log directory             BROOKLET_DATA_DIR          (default ./data)
   --advertised-host A       host given to clients     BROOKLET_ADVERTISED_HOST   (default: the listen host)
+  --listeners L             named listeners, NAME://host:port,... (replaces --host/--port)
+                                                      BROOKLET_LISTENERS
+  --advertised-listeners L  address each listener gives its clients, NAME://host:port,...
+                                                      BROOKLET_ADVERTISED_LISTENERS (default: its own)
+  --listener-security-protocol-map M
+                            NAME:PROTOCOL,... for names that are not a protocol (PLAINTEXT only)
+                                                      BROOKLET_LISTENER_SECURITY_PROTOCOL_MAP
   --no-auto-create-topics   do not create topics on first Metadata request
                                                       BROOKLET_AUTO_CREATE_TOPICS=false
   --num-partitions N        partitions of auto-created topics
@@ -31,6 +38,12 @@ Options (each also settable as an environment variable):
                                                       BROOKLET_FLUSH_INTERVAL_MS (default 1000)
   --log-level L             trace|debug|info|warn|error|silent
                                                       BROOKLET_LOG_LEVEL         (default info)
+  --log-format F            json|pretty (default: pretty on a terminal, else json)
+                                                      BROOKLET_LOG_FORMAT
+  --http-port P             console, /metrics, /health, /ready
+                                                      BROOKLET_HTTP_PORT         (default 9080)
+  --http-host H             HTTP listen address       BROOKLET_HTTP_HOST         (default 127.0.0.1)
+  --no-http                 no HTTP listener          BROOKLET_HTTP=false
   -h, --help                show this help
 `;
 
@@ -48,11 +61,18 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         'advertised-host': { type: 'string' },
+        listeners: { type: 'string' },
+        'advertised-listeners': { type: 'string' },
+        'listener-security-protocol-map': { type: 'string' },
         'no-auto-create-topics': { type: 'boolean' },
         'auto-create-topics': { type: 'boolean' },
         'num-partitions': { type: 'string' },
         'segment-bytes': { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        'http-port': { type: 'string' },
+        'http-host': { type: 'string' },
+        'no-http': { type: 'boolean' },
         'flush-policy': { type: 'string' },
         'flush-interval-ms': { type: 'string' },
         'group-initial-rebalance-delay-ms': { type: 'string' },
@@ -66,15 +86,28 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   }
   const v = parsed.values;
   if (v.help) return { help: true };
+  const listeners = v.listeners ?? env.BROOKLET_LISTENERS;
+  const shorthand = (['host', 'port', 'advertised-host'] as const).filter((f) => v[f] !== undefined);
+  if (listeners && shorthand.length > 0) {
+    // The shorthand's variables (BROOKLET_HOST, set by the Docker image) give way to --listeners;
+    // a flag typed next to --listeners is a contradiction worth saying.
+    throw new ConfigError(`--listeners replaces --${shorthand.join(', --')}: give one or the other`);
+  }
 
   const config: Partial<BrokerConfig> = {
     host: v.host ?? env.BROOKLET_HOST,
     port: integer('port', v.port ?? env.BROOKLET_PORT),
     dataDir: v['data-dir'] ?? env.BROOKLET_DATA_DIR,
     advertisedHost: v['advertised-host'] ?? env.BROOKLET_ADVERTISED_HOST,
+    listeners,
+    advertisedListeners: v['advertised-listeners'] ?? env.BROOKLET_ADVERTISED_LISTENERS,
+    listenerSecurityProtocolMap: v['listener-security-protocol-map'] ?? env.BROOKLET_LISTENER_SECURITY_PROTOCOL_MAP,
     numPartitions: integer('num-partitions', v['num-partitions'] ?? env.BROOKLET_NUM_PARTITIONS),
     segmentBytes: integer('segment-bytes', v['segment-bytes'] ?? env.BROOKLET_SEGMENT_BYTES),
     logLevel: v['log-level'] ?? env.BROOKLET_LOG_LEVEL,
+    logFormat: (v['log-format'] ?? env.BROOKLET_LOG_FORMAT) as BrokerConfig['logFormat'] | undefined,
+    httpPort: integer('http-port', v['http-port'] ?? env.BROOKLET_HTTP_PORT),
+    httpHost: v['http-host'] ?? env.BROOKLET_HTTP_HOST,
     flushPolicy: (v['flush-policy'] ?? env.BROOKLET_FLUSH_POLICY) as BrokerConfig['flushPolicy'] | undefined,
     flushIntervalMs: integer('flush-interval-ms', v['flush-interval-ms'] ?? env.BROOKLET_FLUSH_INTERVAL_MS),
     groupInitialRebalanceDelayMs: integer('group-initial-rebalance-delay-ms',
@@ -84,6 +117,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     offsetsRetentionMinutes: integer('offsets-retention-minutes',
       v['offsets-retention-minutes'] ?? env.BROOKLET_OFFSETS_RETENTION_MINUTES),
   };
+  if (v['no-http']) config.http = false;
+  else if (env.BROOKLET_HTTP !== undefined) config.http = boolean('BROOKLET_HTTP', env.BROOKLET_HTTP);
   if (v['no-auto-create-topics']) config.autoCreateTopics = false;
   else if (v['auto-create-topics']) config.autoCreateTopics = true;
   else if (env.BROOKLET_AUTO_CREATE_TOPICS !== undefined) {

@@ -2,11 +2,20 @@
  * Broker configuration: defaults that work with no configuration at all (127.0.0.1:9092, ./data),
  * overridden by BROOKLET_* environment variables, overridden by command-line flags.
  */
+import { ListenerConfigError, planListeners } from './server/listeners/listener-config.js';
+
 export interface BrokerConfig {
   host: string;
   port: number;
   /** Host written into Metadata responses; defaults to `host` (or 127.0.0.1 when listening on all interfaces). */
   advertisedHost: string;
+  /**
+   * Named listeners, Kafka's listeners / advertised.listeners / listener.security.protocol.map
+   * (src/server/listeners/listener-config.ts). '' = one listener PLAINTEXT on host:port.
+   */
+  listeners: string;
+  advertisedListeners: string;
+  listenerSecurityProtocolMap: string;
   dataDir: string;
   autoCreateTopics: boolean;
   /** num.partitions for auto-created topics and CreateTopics with -1. */
@@ -24,6 +33,13 @@ export interface BrokerConfig {
   segmentMs: number;
   indexIntervalBytes: number;
   logLevel: string;
+  /** json = pino's lines; pretty = one readable line per event; auto = pretty on a terminal (src/logging). */
+  logFormat: 'auto' | 'json' | 'pretty';
+  /** The HTTP listener (metrics, health, console; src/http): off with --no-http. */
+  http: boolean;
+  httpHost: string;
+  /** Default 9080; 0 when a Kafka port is 0 (a test's broker), so parallel brokers never collide. */
+  httpPort: number;
   nodeId: number;
   /**
    * Durability for topics that do not choose their own (flush.messages / flush.ms):
@@ -48,6 +64,9 @@ export const DEFAULTS: BrokerConfig = {
   host: '127.0.0.1',
   port: 9092,
   advertisedHost: '',
+  listeners: '',
+  advertisedListeners: '',
+  listenerSecurityProtocolMap: '',
   dataDir: './data',
   autoCreateTopics: true,
   numPartitions: 1,
@@ -59,6 +78,10 @@ export const DEFAULTS: BrokerConfig = {
   segmentMs: 7 * 24 * 60 * 60 * 1000,
   indexIntervalBytes: 4096,
   logLevel: 'info',
+  logFormat: 'auto',
+  http: true,
+  httpHost: '127.0.0.1',
+  httpPort: 9080,
   nodeId: 1,
   flushPolicy: 'never',
   flushIntervalMs: 1000,
@@ -78,6 +101,17 @@ export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
     config.advertisedHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   }
   checkInteger('port', config.port, 0, 65535);
+  if (partial.httpPort === undefined && (config.port === 0 || /:0(?:,|$)/.test(config.listeners))) config.httpPort = 0;
+  checkInteger('http-port', config.httpPort, 0, 65535);
+  if (!['auto', 'json', 'pretty'].includes(config.logFormat)) {
+    throw new ConfigError(`--log-format must be json or pretty, got ${config.logFormat}`);
+  }
+  try {
+    planListeners(config);
+  } catch (err) {
+    if (err instanceof ListenerConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
   checkInteger('num-partitions', config.numPartitions, 1, 100_000);
   checkInteger('max-request-bytes', config.maxRequestBytes, 1024, 2 ** 31 - 1);
   checkInteger('segment-bytes', config.segmentBytes, 14, 2 ** 31 - 1);

@@ -6,13 +6,18 @@
  *   await broker.close();
  */
 import fs from 'node:fs';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { Broker } from './broker/broker.js';
 import { BrokerRequestProcessor } from './broker/request-processor.js';
 import { resolveConfig, type BrokerConfig } from './config.js';
+import { startBrokerHttp, type BrokerHttp } from './http/broker-http.js';
+import { createLogger } from './logging/logger.js';
+import { readyLine } from './logging/ready-line.js';
 import { Listener } from './server/listener.js';
+import { formatEndpoint, planListeners, type BoundListener } from './server/listeners/listener-config.js';
 
 export type { BrokerConfig } from './config.js';
+export type { BoundListener } from './server/listeners/listener-config.js';
 
 /** Connections get 5 s to drain at shutdown; past this the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 15_000;
@@ -25,10 +30,15 @@ export interface StartOptions extends Partial<BrokerConfig> {
 }
 
 export interface RunningBroker {
-  /** 'host:port' to give clients as their bootstrap address. */
+  /** 'host:port' to give clients as their bootstrap address (the first listener's advertised one). */
   readonly bootstrap: string;
+  /** The first listener's bound port. */
   readonly port: number;
+  /** Every listener, bound, in the order configured (--listeners, or the one PLAINTEXT listener). */
+  readonly listeners: readonly BoundListener[];
   readonly config: BrokerConfig;
+  /** The HTTP listener's 'http://host:port' (console at /, /metrics, /health, /ready); null with --no-http. */
+  readonly httpUrl: string | null;
   /** Answers in-flight requests, flushes the logs, writes the clean-shutdown marker. Idempotent. */
   close(): Promise<void>;
 }
@@ -36,38 +46,63 @@ export interface RunningBroker {
 export async function startBroker(options: StartOptions = {}): Promise<RunningBroker> {
   const { installSignalHandlers, logger, ...partial } = options;
   const config = resolveConfig(partial);
-  const log = logger ?? pino({ name: 'brooklet', level: config.logLevel });
+  const log = logger ?? createLogger(config.logLevel, config.logFormat);
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   const broker = new Broker(config, log);
-  const listener = new Listener(
-    new BrokerRequestProcessor(broker),
-    {
-      maxRequestBytes: config.maxRequestBytes,
-      maxQueuedOutputBytes: config.maxQueuedOutputBytes,
-      maxQueuedRequestBytes: config.maxRequestBytes,
-      idleMs: config.connectionsMaxIdleMs,
-    },
-    log,
-  );
-  let port: number;
-  try {
-    port = await listener.listen(config.host, config.port);
-  } catch (err) {
-    broker.close();
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  // Up before the Kafka listeners: /ready answers 503 "starting" until they are bound.
+  let http: BrokerHttp | null = null;
+  if (config.http) {
+    try {
+      http = await startBrokerHttp({ config, broker, log, connections: () => listeners.reduce((n, l) => n + l.connectionCount, 0) });
+    } catch (err) {
+      broker.close();
+      throw err;
+    }
   }
-  broker.advertisedPort = port;
-  const bootstrap = `${config.advertisedHost}:${port}`;
+  const limits = {
+    maxRequestBytes: config.maxRequestBytes,
+    maxQueuedOutputBytes: config.maxQueuedOutputBytes,
+    maxQueuedRequestBytes: config.maxRequestBytes,
+    idleMs: config.connectionsMaxIdleMs,
+  };
+  const processor = new BrokerRequestProcessor(broker);
+  const listeners: Listener[] = [];
+  const bound: BoundListener[] = [];
+  for (const plan of planListeners(config)) {
+    const identity = { name: plan.name, securityProtocol: plan.securityProtocol,
+      advertisedHost: plan.advertisedHost, advertisedPort: plan.advertisedPort };
+    const listener = new Listener(processor, limits, log, identity);
+    let port: number;
+    try {
+      port = await listener.listen(plan.host, plan.port);
+    } catch (err) {
+      await Promise.all(listeners.map((l) => l.close()));
+      await http?.close();
+      broker.close();
+      const where = config.listeners ? formatEndpoint(plan.name, plan.host, plan.port) : `${config.host}:${config.port}`;
+      throw new Error(`cannot listen on ${where}: ${(err as Error).message}`);
+    }
+    listeners.push(listener);
+    bound.push({ ...identity, securityProtocol: plan.securityProtocol, host: plan.host, port,
+      bootstrap: hostPort(identity.advertisedHost, identity.advertisedPort) });
+  }
+  const first = bound[0]!;
+  const port = first.port;
+  broker.advertisedPort = first.advertisedPort;
+  broker.listeners = bound;
+  const bootstrap = first.bootstrap;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      if (http) http.readiness.state = 'stopping';
       broker.beginShutdown();
-      await listener.close();
+      await Promise.all(listeners.map((l) => l.close()));
       // A group-commit round may still be syncing on the thread pool: let it end before the
       // files close (broker.close() then finds the logs closed and closes the rest).
       await broker.logs.closeAsync();
+      await http?.close();
       broker.close();
       log.info('brooklet stopped cleanly');
     })();
@@ -92,6 +127,16 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
     process.on('SIGTERM', onSignal);
   }
 
-  log.info({ bootstrap, dataDir: config.dataDir }, `brooklet ready on ${bootstrap}`);
-  return { bootstrap, port, config, close };
+  const named = bound.length > 1 || config.listeners
+    ? ` (${bound.map((l) => `${l.name} ${l.bootstrap}`).join(', ')})` : '';
+  if (http) http.readiness.state = 'ready';
+  const httpUrl = http?.url ?? null;
+  const urls = { console: httpUrl ? `${httpUrl}/` : null, metrics: httpUrl ? `${httpUrl}/metrics` : null };
+  log.info({ bootstrap, listeners: bound.map((l) => l.name), ...urls, dataDir: config.dataDir },
+    readyLine(`${bootstrap}${named}`, [['console', urls.console], ['metrics', urls.metrics]]));
+  return { bootstrap, port, listeners: bound, config, httpUrl, close };
+}
+
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -6,8 +6,12 @@
 import type { Logger } from 'pino';
 import { LogManager, type TopicInfo } from '../../storage/log-manager.js';
 import type { BrokerConfig } from '../config.js';
+import type { ConnectionInfo } from '../server/connection.js';
+import type { BoundListener } from '../server/listeners/listener-config.js';
 import { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import { ProducerIds } from '../coordinator/producer-ids.js';
+import type { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { DynamicBrokerConfigs } from './configs/broker-configs.js';
 import { FetchWaiters } from './fetch-waiters.js';
 
 export const LEADER_EPOCH = 0;
@@ -18,10 +22,16 @@ export class Broker {
   /** Consumer groups and committed offsets (stored in __consumer_offsets, loaded here). */
   readonly groups: GroupCoordinator;
   readonly waiters = new FetchWaiters();
+  /** The broker's dynamic configs (AlterConfigs on the broker), kept in the data directory. */
+  readonly dynamicConfigs: DynamicBrokerConfigs;
   /** Set when shutdown begins: long polls answer at once and no longer read the logs. */
   stopping = false;
+  /** Counters of the request path; null when there is no HTTP listener to serve them (--no-http). */
+  metrics: BrokerMetrics | null = null;
   /** Set once the listener is bound (port 0 picks a free one). */
   advertisedPort: number;
+  /** The bound listeners (set by startBroker), for DescribeConfigs' listeners/advertised.listeners. */
+  listeners: readonly BoundListener[] = [];
 
   constructor(readonly config: BrokerConfig, readonly log: Logger) {
     this.logs = LogManager.open({
@@ -37,6 +47,8 @@ export class Broker {
       // Test hook for the power-loss tests (storage/sync-log.ts); unset in normal use.
       syncLogPath: process.env.BROOKLET_TEST_SYNC_LOG || undefined,
     });
+    this.dynamicConfigs = DynamicBrokerConfigs.load(config.dataDir);
+    this.logs.setBrokerOverrides(this.dynamicConfigs.topicOverrides());
     this.producerIds = new ProducerIds(config.dataDir);
     this.groups = new GroupCoordinator(this.logs, log, {
       initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
@@ -46,6 +58,12 @@ export class Broker {
       offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
     });
     this.advertisedPort = config.port;
+  }
+
+  /** The address to give a client: that of the listener it came in on (Kafka's rule). */
+  advertisedFor(conn: ConnectionInfo): { host: string; port: number } {
+    const l = conn.listener;
+    return l ? { host: l.advertisedHost, port: l.advertisedPort } : { host: this.config.advertisedHost, port: this.advertisedPort };
   }
 
   get nodeId(): number {
@@ -65,6 +83,7 @@ export class Broker {
     if (deleted) {
       this.log.info({ topic: name }, 'topic deleted');
       this.groups.topicDeleted(name);
+      this.metrics?.topicDeleted(name);
       this.waiters.wakeAll();
     }
     return deleted;

@@ -20,9 +20,20 @@ export class CloseConnection extends Error {}
 
 export type ProcessResult = Buffer[] | null;
 
+/** The named listener a connection came in on (src/server/listeners) and what it advertises. */
+export interface ListenerInfo {
+  readonly name: string;
+  readonly securityProtocol: string;
+  readonly advertisedHost: string;
+  /** Filled in once the listener is bound when it was asked to advertise its own port. */
+  readonly advertisedPort: number;
+}
+
 export interface ConnectionInfo {
   readonly id: number;
   readonly remote: string;
+  /** Absent only for connections made outside a named Listener (unit tests of the pipeline). */
+  readonly listener?: ListenerInfo;
 }
 
 export interface RequestProcessor {
@@ -58,6 +69,7 @@ export class Connection implements ConnectionInfo {
     private readonly processor: RequestProcessor,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
+    readonly listener?: ListenerInfo,
   ) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.frames = new FrameReader(limits.maxRequestBytes);

@@ -26,9 +26,11 @@ export const metadata = defineHandler<MetadataRequest, MetadataResponse>({
     const topics: TopicResponse[] = wantsAll
       ? broker.logs.listTopics().map((t) => describeTopic(broker, t))
       : request.topics!.map((t) => lookup(broker, t.name ?? '', request.allowAutoTopicCreation));
+    // The address of the listener this client came in on, as Kafka answers per listener.
+    const { host, port } = broker.advertisedFor(ctx.conn);
     return {
       throttleTimeMs: 0,
-      brokers: [{ nodeId: broker.nodeId, host: broker.config.advertisedHost, port: broker.advertisedPort, rack: null }],
+      brokers: [{ nodeId: broker.nodeId, host, port, rack: null }],
       clusterId: broker.logs.clusterId,
       controllerId: broker.nodeId,
       topics,

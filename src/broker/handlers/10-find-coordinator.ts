@@ -8,8 +8,7 @@
  * Left out: v5-6 (share groups).
  */
 import { ErrorCode, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../../protocol/index.js';
-import type { Broker } from '../broker.js';
-import { defineHandler } from '../handler.js';
+import { defineHandler, type RequestContext } from '../handler.js';
 
 const GROUP_KEY_TYPE = 0;
 const TRANSACTION_KEY_TYPE = 1;
@@ -30,10 +29,10 @@ export const findCoordinator = defineHandler<FindCoordinatorRequest, FindCoordin
     if (ctx.apiVersion >= 4) {
       return {
         throttleTimeMs: 0,
-        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx.broker, request.keyType) })),
+        coordinators: request.coordinatorKeys.map((key) => ({ key, ...coordinatorFor(ctx, request.keyType) })),
       };
     }
-    return { throttleTimeMs: 0, ...coordinatorFor(ctx.broker, request.keyType) };
+    return { throttleTimeMs: 0, ...coordinatorFor(ctx, request.keyType) };
   },
   errorResponse: (request, errorCode, ctx) => {
     const failed = { errorCode, errorMessage: null, nodeId: -1, host: '', port: -1 };
@@ -41,9 +40,12 @@ export const findCoordinator = defineHandler<FindCoordinatorRequest, FindCoordin
   },
 });
 
-function coordinatorFor(broker: Broker, keyType: number): Answer {
+function coordinatorFor(ctx: RequestContext, keyType: number): Answer {
+  const { broker } = ctx;
   if (keyType === GROUP_KEY_TYPE) {
-    return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: broker.nodeId, host: broker.config.advertisedHost, port: broker.advertisedPort };
+    // The listener the client came in on decides the address, as in Metadata.
+    const { host, port } = broker.advertisedFor(ctx.conn);
+    return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: broker.nodeId, host, port };
   }
   const errorCode = keyType === TRANSACTION_KEY_TYPE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.INVALID_REQUEST;
   const errorMessage = keyType === TRANSACTION_KEY_TYPE ? 'transactions are not supported yet' : `unknown key type ${keyType}`;

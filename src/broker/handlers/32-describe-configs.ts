@@ -23,6 +23,7 @@ import { ErrorCode, type DescribeConfigsRequest, type DescribeConfigsResponse } 
 import type { Broker } from '../broker.js';
 import { defineHandler } from '../handler.js';
 import { topicNameProblem } from '../topic-names.js';
+import { formatEndpoint } from '../../server/listeners/listener-config.js';
 
 type Result = DescribeConfigsResponse.DescribeConfigsResult;
 type Entry = DescribeConfigsResponse.DescribeConfigsResourceResult;
@@ -156,13 +157,16 @@ function brokerTopicDefaults(broker: Broker): Record<string, string> {
 /** The broker configs Brooklet has a meaning for: [name, value, readOnly, source, type]. */
 function brokerEntries(broker: Broker, includeSynonyms: boolean): Entry[] {
   const c = broker.config;
-  const listener = `PLAINTEXT://${c.host}:${broker.advertisedPort}`;
+  const listener = broker.listeners.map((l) => formatEndpoint(l.name, l.host, l.port)).join(',')
+    || `PLAINTEXT://${c.host}:${broker.advertisedPort}`;
+  const advertised = broker.listeners.map((l) => formatEndpoint(l.name, l.advertisedHost, l.advertisedPort)).join(',')
+    || `PLAINTEXT://${c.advertisedHost}:${broker.advertisedPort}`;
   const rows: [string, string | null, boolean, number, number][] = [
     ['node.id', String(c.nodeId), true, SOURCE.STATIC_BROKER, T.INT],
     ['broker.id', String(c.nodeId), true, SOURCE.STATIC_BROKER, T.INT],
     ['process.roles', 'broker,controller', true, SOURCE.STATIC_BROKER, T.LIST],
     ['listeners', listener, false, SOURCE.STATIC_BROKER, T.STRING],
-    ['advertised.listeners', `PLAINTEXT://${c.advertisedHost}:${broker.advertisedPort}`, true, SOURCE.STATIC_BROKER, T.STRING],
+    ['advertised.listeners', advertised, true, SOURCE.STATIC_BROKER, T.STRING],
     ['log.dirs', c.dataDir, true, SOURCE.STATIC_BROKER, T.STRING],
     ['num.partitions', String(c.numPartitions), true, SOURCE.STATIC_BROKER, T.INT],
     ['auto.create.topics.enable', String(c.autoCreateTopics), true, SOURCE.STATIC_BROKER, T.BOOLEAN],
