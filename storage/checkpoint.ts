@@ -22,10 +22,25 @@ export function partitionKey(topic: string, partition: number): string {
 
 /** Offsets by "topic partition"; empty when the file is absent or unreadable. */
 export function readRecoveryPoints(dataDir: string): Map<string, number> {
+  return readOffsetCheckpoint(path.join(dataDir, RECOVERY_POINT_FILE));
+}
+
+export function writeRecoveryPoints(dataDir: string, points: CheckpointEntry[]): void {
+  writeOffsetCheckpoint(path.join(dataDir, RECOVERY_POINT_FILE), points);
+}
+
+export interface CheckpointEntry {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** Any file in the offset checkpoint format above, by "topic partition"; empty when absent or unreadable. */
+export function readOffsetCheckpoint(file: string): Map<string, number> {
   const points = new Map<string, number>();
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dataDir, RECOVERY_POINT_FILE), 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return points;
   }
@@ -41,9 +56,9 @@ export function readRecoveryPoints(dataDir: string): Map<string, number> {
   return points;
 }
 
-export function writeRecoveryPoints(dataDir: string, points: { topic: string; partition: number; offset: number }[]): void {
+export function writeOffsetCheckpoint(file: string, points: CheckpointEntry[]): void {
   const lines = points.map((p) => `${p.topic} ${p.partition} ${p.offset}`);
-  writeFileAtomic(path.join(dataDir, RECOVERY_POINT_FILE), `0\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`);
+  writeFileAtomic(file, `0\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`);
 }
 
 export function hasCleanShutdownMarker(dataDir: string): boolean {

@@ -6,6 +6,7 @@
  *   .lock                                   (data-dir-lock.ts; held while open)
  *   meta.properties, topics.json            (topic-store.ts)
  *   recovery-point-offset-checkpoint        (checkpoint.ts)
+ *   log-start-offset-checkpoint             (retention/log-start-checkpoint.ts)
  *   .kafka_cleanshutdown                    (checkpoint.ts; only while stopped cleanly)
  *   <topic>-<partition>/                    partition.metadata + segments (segment.ts)
  *
@@ -27,6 +28,7 @@ import { DataDirLock } from './data-dir-lock.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
 import { PartitionLog } from './log.js';
+import { LogMaintenance } from './retention/log-maintenance.js';
 import { SyncLog } from './sync-log.js';
 import { checkTopicName, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
 
@@ -37,6 +39,7 @@ export { FLUSH_POLICIES } from './config.js';
 export type { GroupCommitStats } from './group-commit.js';
 export type { TopicInfo } from './topic-store.js';
 export { PartitionLog, type AppendResult, type ReadResult } from './log.js';
+export { DeleteRecordsError } from './retention/log-maintenance.js';
 
 export interface LogManagerOptions {
   dataDir: string;
@@ -47,6 +50,8 @@ export interface LogManagerOptions {
   onBackgroundError?: (err: Error) => void;
   /** Test hook: record every sync in this file (sync-log.ts). */
   syncLogPath?: string;
+  /** log.retention.check.interval.ms (default 300000, Kafka's). */
+  retentionCheckIntervalMs?: number;
 }
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
@@ -69,6 +74,9 @@ export class LogManager {
   private scheduler!: FlushScheduler;
   private lastCheckpoint = '';
   private lock: DataDirLock | null = null;
+  /** Retention, DeleteRecords and the log-start checkpoint (storage/retention/). */
+  private maintenance!: LogMaintenance;
+  private logStartPoints = new Map<string, number>();
 
   private constructor(dataDir: string, defaults: TopicConfigDefaults, clusterId: string, clean: boolean) {
     this.dataDir = dataDir;
@@ -96,6 +104,8 @@ export class LogManager {
     manager.syncLog = options.syncLogPath ? new SyncLog(options.syncLogPath) : null;
     manager.committer = new GroupCommitter(manager.syncLog, onError);
     const recoveryPoints = readRecoveryPoints(dataDir);
+    manager.maintenance = new LogMaintenance({ dataDir, logs: () => manager.allLogs(), retentionCheckIntervalMs: options.retentionCheckIntervalMs, onError });
+    manager.logStartPoints = manager.maintenance.logStarts.read();
     for (const info of loadTopics(dataDir)) {
       const logs = [];
       for (let p = 0; p < info.partitions; p++) {
@@ -112,6 +122,7 @@ export class LogManager {
       onError,
     );
     manager.scheduler.start();
+    manager.maintenance.start();
     return manager;
   }
 
@@ -141,7 +152,23 @@ export class LogManager {
     this.topics.delete(name);
     this.saveTopics();
     for (const log of topic.logs) log.delete();
+    this.maintenance.writeCheckpoint(); // a topic made again under this name starts at 0
     return true;
+  }
+
+  /**
+   * DeleteRecords on one partition (retention/log-maintenance.ts has the rules): the low
+   * watermark afterwards. Throws DeleteRecordsError with Kafka's error name when refused.
+   */
+  deleteRecords(log: PartitionLog, offset: number): number {
+    this.ensureOpen();
+    return this.maintenance.deleteRecords(log, offset);
+  }
+
+  /** One retention pass now (the timer runs one every log.retention.check.interval.ms). */
+  runRetention(now: number = Date.now()): void {
+    this.ensureOpen();
+    this.maintenance.runRetention(now);
   }
 
   getTopic(name: string): TopicInfo | undefined {
@@ -191,6 +218,7 @@ export class LogManager {
   async closeAsync(): Promise<void> {
     if (this.closed) return;
     this.scheduler.stop();
+    this.maintenance.stop();
     await this.committer.idle();
     this.close();
   }
@@ -202,6 +230,7 @@ export class LogManager {
   close(): void {
     if (this.closed) return;
     this.scheduler.stop();
+    this.maintenance.stop();
     for (const log of this.allLogs()) log.close();
     this.committer.settleAll();
     this.writeCheckpoint(true);
@@ -217,6 +246,7 @@ export class LogManager {
    */
   stopBackgroundWork(): void {
     this.scheduler.stop();
+    this.maintenance.stop();
   }
 
   private allLogs(): PartitionLog[] {
@@ -232,6 +262,7 @@ export class LogManager {
       config: resolveLogConfig(info.configs, this.defaults),
       cleanShutdown: clean,
       recoveryPoint,
+      logStartOffset: this.logStartPoints.get(partitionKey(info.name, partition)),
       onRoll: () => {
         if (log !== undefined) this.committer.request(log);
       },

@@ -16,7 +16,7 @@ import { parseIncomingBatches } from './incoming-batches.js';
 import type { BatchPlacement } from './index-cadence.js';
 import { readSegments, type ReadResult } from './log-read.js';
 import { ProducerStateManager } from './producer-state.js';
-import { recoverSegments, type RecoveryReport } from './recovery.js';
+import { deleteSegmentFiles, recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
 import type { SyncLog } from './sync-log.js';
 import { UnsyncedData, type SyncSnapshot } from './unsynced.js';
@@ -45,6 +45,8 @@ export interface OpenPartitionOptions {
   config: LogConfig;
   cleanShutdown: boolean;
   recoveryPoint: number;
+  /** From the log-start checkpoint (DeleteRecords may have moved it inside the first segment). */
+  logStartOffset?: number;
   now?: number;
   /** Called after a roll: the sealed segment should be synced soon (Kafka flushes on roll). */
   onRoll?: () => void;
@@ -65,6 +67,8 @@ export class PartitionLog {
   private readonly onRoll: () => void;
   private readonly syncLog: SyncLog | null;
   private closed = false;
+  /** The low watermark: reads below it are OFFSET_OUT_OF_RANGE. Never below the first segment's base. */
+  private startOffset: number;
 
   private constructor(options: OpenPartitionOptions, segments: Segment[], recovery: RecoveryReport) {
     this.topic = options.topic;
@@ -76,6 +80,7 @@ export class PartitionLog {
     this.unsynced = new UnsyncedData(options.dir, Math.min(options.recoveryPoint, this.logEndOffset), options.now ?? Date.now());
     this.onRoll = options.onRoll ?? (() => {});
     this.syncLog = options.syncLog ?? null;
+    this.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, segments[0]!.baseOffset), this.logEndOffset);
   }
 
   static open(options: OpenPartitionOptions): PartitionLog {
@@ -99,7 +104,50 @@ export class PartitionLog {
   }
 
   get logStartOffset(): number {
-    return this.segments[0]!.baseOffset;
+    return this.startOffset;
+  }
+
+  /**
+   * Moves the log start offset forward (DeleteRecords, retention); never back, never past the
+   * log end. True when it moved. Segments wholly below it are deleted by deleteOldestSegments.
+   */
+  advanceLogStart(offset: number): boolean {
+    const next = Math.min(offset, this.logEndOffset);
+    if (next <= this.startOffset) return false;
+    this.startOffset = next;
+    return true;
+  }
+
+  /**
+   * Deletes the oldest `count` segments (retention, a moved log start), never the active one:
+   * each is unmapped and closed before its files are unlinked (a slice still queued on a socket
+   * keeps its pages until collected). The log start moves to the first kept segment.
+   */
+  deleteOldestSegments(count: number): Segment[] {
+    this.ensureOpen();
+    const removed = this.segments.splice(0, Math.min(count, this.segments.length - 1));
+    this.unsynced.forget(removed);
+    for (const segment of removed) deleteSegmentFiles(segment);
+    this.advanceLogStart(this.segments[0]!.baseOffset);
+    return removed;
+  }
+
+  /**
+   * Replaces the sealed segments [index, index + count) with `replacement` (the cleaner's swap,
+   * storage/cleaner/swap.ts, has already put the new files in place). Never the active segment.
+   */
+  replaceSegments(index: number, count: number, replacement: Segment[]): Segment[] {
+    this.ensureOpen();
+    if (index + count >= this.segments.length) throw new Error(`replaceSegments: the active segment of ${this.topic}-${this.partition} is never replaced`);
+    const removed = this.segments.splice(index, count, ...replacement);
+    this.unsynced.forget(removed);
+    return removed;
+  }
+
+  /** Seals a non-empty active segment and starts an empty one at the log end (retention reaching the active segment, as Kafka rolls). */
+  roll(now: number = Date.now()): void {
+    this.ensureOpen();
+    if (this.active.size > 0) this.rollActive(now);
   }
 
   /** The next offset to be assigned; the high watermark on a single node. */
@@ -240,6 +288,11 @@ export class PartitionLog {
     const full = active.size + incomingBytes > this.config.segmentBytes;
     const old = now - active.rollingTimestamp > this.config.segmentMs;
     if (!full && !old && active.canHoldOffset(lastOffset)) return;
+    this.rollActive(now);
+  }
+
+  private rollActive(now: number): void {
+    const active = this.active;
     // The new segment's files first: if they cannot be created (disk full), nothing changed.
     let next: Segment;
     try {

@@ -107,6 +107,15 @@ export class Segment {
     return this.cadence.offsetOfMaxTimestampSoFar;
   }
 
+  /** The .log's modification time (retention's age of a segment without timestamps). */
+  lastModified(): number {
+    try {
+      return fs.statSync(this.logPath).mtimeMs;
+    } catch {
+      return Date.now();
+    }
+  }
+
   /** True when the mapped file is this segment's .log (tests check /proc/self/maps). */
   get isMapped(): boolean {
     return this.mapping !== null;

@@ -51,6 +51,13 @@ export class UnsyncedData {
     this.rolls++;
   }
 
+  /** Segments deleted or replaced (retention, the cleaner): nothing of theirs to sync; their directory changed. */
+  forget(segments: readonly Segment[]): void {
+    this.sealed = this.sealed.filter((s) => !segments.includes(s));
+    this.dirPending = true;
+    this.rolls++;
+  }
+
   pending(endOffset: number): boolean {
     return endOffset > this.flushedOffset || this.sealed.length > 0 || this.dirPending;
   }
@@ -111,7 +118,14 @@ export async function syncSnapshot(snapshot: SyncSnapshot, syncLog: SyncLog | nu
   if (snapshot.dir !== null) targets.push({ path: snapshot.dir, length: 0, directory: true });
   await Promise.all(
     targets.map(async (target) => {
-      const handle = await fs.promises.open(target.path, 'r');
+      let handle: fs.promises.FileHandle;
+      try {
+        handle = await fs.promises.open(target.path, 'r');
+      } catch (err) {
+        // A segment deleted by retention or the cleaner since the snapshot: nothing to sync.
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !target.directory) return;
+        throw err;
+      }
       try {
         if (target.directory) await handle.sync();
         else await handle.datasync();
