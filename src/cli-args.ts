@@ -23,6 +23,13 @@ Options (each also settable as an environment variable):
   --num-partitions N        partitions of auto-created topics
                                                       BROOKLET_NUM_PARTITIONS    (default 1)
   --segment-bytes N         default segment.bytes     BROOKLET_SEGMENT_BYTES     (default 1073741824)
+  --log-retention-ms N      default retention.ms (-1: keep forever)
+                                                      BROOKLET_LOG_RETENTION_MS  (default 604800000, 7 days, as Kafka)
+  --log-retention-bytes N   default retention.bytes per partition (-1: no limit)
+                                                      BROOKLET_LOG_RETENTION_BYTES (default -1)
+  --log-retention-check-interval-ms N
+                            how often old segments are looked for
+                                                      BROOKLET_LOG_RETENTION_CHECK_INTERVAL_MS (default 300000)
   --group-initial-rebalance-delay-ms N
                             wait for more members before a group's first rebalance
                                                       BROOKLET_GROUP_INITIAL_REBALANCE_DELAY_MS (default 0; Kafka's is 3000)
@@ -44,6 +51,12 @@ Options (each also settable as an environment variable):
                                                       BROOKLET_HTTP_PORT         (default 9080)
   --http-host H             HTTP listen address       BROOKLET_HTTP_HOST         (default 127.0.0.1)
   --no-http                 no HTTP listener          BROOKLET_HTTP=false
+  --schema-registry-port P  Confluent-compatible Schema Registry (REST, at the HTTP host)
+                                                      BROOKLET_SCHEMA_REGISTRY_PORT (default 8081)
+  --schema-registry-max-body-bytes N
+                            largest registry request body
+                                                      BROOKLET_SCHEMA_REGISTRY_MAX_BODY_BYTES (default 16777216)
+  --no-schema-registry      no Schema Registry        BROOKLET_SCHEMA_REGISTRY=false
   -h, --help                show this help
 `;
 
@@ -68,11 +81,17 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         'auto-create-topics': { type: 'boolean' },
         'num-partitions': { type: 'string' },
         'segment-bytes': { type: 'string' },
+        'log-retention-ms': { type: 'string' },
+        'log-retention-bytes': { type: 'string' },
+        'log-retention-check-interval-ms': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         'http-port': { type: 'string' },
         'http-host': { type: 'string' },
         'no-http': { type: 'boolean' },
+        'schema-registry-port': { type: 'string' },
+        'schema-registry-max-body-bytes': { type: 'string' },
+        'no-schema-registry': { type: 'boolean' },
         'flush-policy': { type: 'string' },
         'flush-interval-ms': { type: 'string' },
         'group-initial-rebalance-delay-ms': { type: 'string' },
@@ -104,10 +123,17 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     listenerSecurityProtocolMap: v['listener-security-protocol-map'] ?? env.BROOKLET_LISTENER_SECURITY_PROTOCOL_MAP,
     numPartitions: integer('num-partitions', v['num-partitions'] ?? env.BROOKLET_NUM_PARTITIONS),
     segmentBytes: integer('segment-bytes', v['segment-bytes'] ?? env.BROOKLET_SEGMENT_BYTES),
+    logRetentionMs: integer('log-retention-ms', v['log-retention-ms'] ?? env.BROOKLET_LOG_RETENTION_MS),
+    logRetentionBytes: integer('log-retention-bytes', v['log-retention-bytes'] ?? env.BROOKLET_LOG_RETENTION_BYTES),
+    logRetentionCheckIntervalMs: integer('log-retention-check-interval-ms',
+      v['log-retention-check-interval-ms'] ?? env.BROOKLET_LOG_RETENTION_CHECK_INTERVAL_MS),
     logLevel: v['log-level'] ?? env.BROOKLET_LOG_LEVEL,
     logFormat: (v['log-format'] ?? env.BROOKLET_LOG_FORMAT) as BrokerConfig['logFormat'] | undefined,
     httpPort: integer('http-port', v['http-port'] ?? env.BROOKLET_HTTP_PORT),
     httpHost: v['http-host'] ?? env.BROOKLET_HTTP_HOST,
+    schemaRegistryPort: integer('schema-registry-port', v['schema-registry-port'] ?? env.BROOKLET_SCHEMA_REGISTRY_PORT),
+    schemaRegistryMaxBodyBytes: integer('schema-registry-max-body-bytes',
+      v['schema-registry-max-body-bytes'] ?? env.BROOKLET_SCHEMA_REGISTRY_MAX_BODY_BYTES),
     flushPolicy: (v['flush-policy'] ?? env.BROOKLET_FLUSH_POLICY) as BrokerConfig['flushPolicy'] | undefined,
     flushIntervalMs: integer('flush-interval-ms', v['flush-interval-ms'] ?? env.BROOKLET_FLUSH_INTERVAL_MS),
     groupInitialRebalanceDelayMs: integer('group-initial-rebalance-delay-ms',
@@ -119,6 +145,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   };
   if (v['no-http']) config.http = false;
   else if (env.BROOKLET_HTTP !== undefined) config.http = boolean('BROOKLET_HTTP', env.BROOKLET_HTTP);
+  if (v['no-schema-registry']) config.schemaRegistry = false;
+  else if (env.BROOKLET_SCHEMA_REGISTRY !== undefined) config.schemaRegistry = boolean('BROOKLET_SCHEMA_REGISTRY', env.BROOKLET_SCHEMA_REGISTRY);
   if (v['no-auto-create-topics']) config.autoCreateTopics = false;
   else if (v['auto-create-topics']) config.autoCreateTopics = true;
   else if (env.BROOKLET_AUTO_CREATE_TOPICS !== undefined) {

@@ -32,6 +32,11 @@ export interface BrokerConfig {
   segmentBytes: number;
   segmentMs: number;
   indexIntervalBytes: number;
+  /** log.retention.ms / log.retention.bytes: defaults for topics without retention.ms / retention.bytes (-1 = unlimited). */
+  logRetentionMs: number;
+  logRetentionBytes: number;
+  /** log.retention.check.interval.ms: how often retention runs. */
+  logRetentionCheckIntervalMs: number;
   logLevel: string;
   /** json = pino's lines; pretty = one readable line per event; auto = pretty on a terminal (src/logging). */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -40,6 +45,12 @@ export interface BrokerConfig {
   httpHost: string;
   /** Default 9080; 0 when a Kafka port is 0 (a test's broker), so parallel brokers never collide. */
   httpPort: number;
+  /** The Schema Registry (src/registry/) on its own HTTP listener at httpHost: off with --no-schema-registry. */
+  schemaRegistry: boolean;
+  /** Default 8081 (the Confluent registry's port); 0 when the broker's port is 0, so test brokers never collide. */
+  schemaRegistryPort: number;
+  /** A registry request body past this is refused (413) before it is read whole. */
+  schemaRegistryMaxBodyBytes: number;
   nodeId: number;
   /**
    * Durability for topics that do not choose their own (flush.messages / flush.ms):
@@ -58,6 +69,10 @@ export interface BrokerConfig {
   offsetsRetentionMinutes: number;
   /** offsets.retention.check.interval.ms */
   offsetsRetentionCheckIntervalMs: number;
+  /** transaction.max.timeout.ms: a longer transaction.timeout.ms is INVALID_TRANSACTION_TIMEOUT. */
+  transactionMaxTimeoutMs: number;
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often open transactions are checked. */
+  transactionAbortTimedOutIntervalMs: number;
 }
 
 export const DEFAULTS: BrokerConfig = {
@@ -77,11 +92,17 @@ export const DEFAULTS: BrokerConfig = {
   segmentBytes: 1024 * 1024 * 1024,
   segmentMs: 7 * 24 * 60 * 60 * 1000,
   indexIntervalBytes: 4096,
+  logRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  logRetentionBytes: -1,
+  logRetentionCheckIntervalMs: 300_000,
   logLevel: 'info',
   logFormat: 'auto',
   http: true,
   httpHost: '127.0.0.1',
   httpPort: 9080,
+  schemaRegistry: true,
+  schemaRegistryPort: 8081,
+  schemaRegistryMaxBodyBytes: 16 * 1024 * 1024,
   nodeId: 1,
   flushPolicy: 'never',
   flushIntervalMs: 1000,
@@ -90,6 +111,8 @@ export const DEFAULTS: BrokerConfig = {
   groupMaxSessionTimeoutMs: 1_800_000,
   offsetsRetentionMinutes: 7 * 24 * 60,
   offsetsRetentionCheckIntervalMs: 600_000,
+  transactionMaxTimeoutMs: 900_000,
+  transactionAbortTimedOutIntervalMs: 10_000,
 };
 
 export class ConfigError extends Error {}
@@ -103,6 +126,9 @@ export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   checkInteger('port', config.port, 0, 65535);
   if (partial.httpPort === undefined && (config.port === 0 || /:0(?:,|$)/.test(config.listeners))) config.httpPort = 0;
   checkInteger('http-port', config.httpPort, 0, 65535);
+  if (partial.schemaRegistryPort === undefined && (config.port === 0 || /:0(?:,|$)/.test(config.listeners))) config.schemaRegistryPort = 0;
+  checkInteger('schema-registry-port', config.schemaRegistryPort, 0, 65535);
+  checkInteger('schema-registry-max-body-bytes', config.schemaRegistryMaxBodyBytes, 1024, 2 ** 31 - 1);
   if (!['auto', 'json', 'pretty'].includes(config.logFormat)) {
     throw new ConfigError(`--log-format must be json or pretty, got ${config.logFormat}`);
   }
@@ -115,6 +141,9 @@ export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   checkInteger('num-partitions', config.numPartitions, 1, 100_000);
   checkInteger('max-request-bytes', config.maxRequestBytes, 1024, 2 ** 31 - 1);
   checkInteger('segment-bytes', config.segmentBytes, 14, 2 ** 31 - 1);
+  checkInteger('log-retention-ms', config.logRetentionMs, -1, Number.MAX_SAFE_INTEGER);
+  checkInteger('log-retention-bytes', config.logRetentionBytes, -1, Number.MAX_SAFE_INTEGER);
+  checkInteger('log-retention-check-interval-ms', config.logRetentionCheckIntervalMs, 1, 2 ** 31 - 1);
   if (!['never', 'interval', 'always'].includes(config.flushPolicy)) {
     throw new ConfigError(`--flush-policy must be never, interval or always, got ${config.flushPolicy}`);
   }
@@ -124,6 +153,8 @@ export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   checkInteger('group-max-session-timeout-ms', config.groupMaxSessionTimeoutMs, config.groupMinSessionTimeoutMs, 2 ** 31 - 1);
   checkInteger('offsets-retention-minutes', config.offsetsRetentionMinutes, 1, 2 ** 31 - 1);
   checkInteger('offsets-retention-check-interval-ms', config.offsetsRetentionCheckIntervalMs, 1, 2 ** 31 - 1);
+  checkInteger('transaction-max-timeout-ms', config.transactionMaxTimeoutMs, 1, 2 ** 31 - 1);
+  checkInteger('transaction-abort-timed-out-interval-ms', config.transactionAbortTimedOutIntervalMs, 1, 2 ** 31 - 1);
   return config;
 }
 

@@ -12,6 +12,7 @@ import { BrokerRequestProcessor } from './broker/request-processor.js';
 import { resolveConfig, type BrokerConfig } from './config.js';
 import { startBrokerHttp, type BrokerHttp } from './http/broker-http.js';
 import { createLogger } from './logging/logger.js';
+import { startSchemaRegistry, type RunningSchemaRegistry } from './registry/index.js';
 import { readyLine } from './logging/ready-line.js';
 import { Listener } from './server/listener.js';
 import { formatEndpoint, planListeners, type BoundListener } from './server/listeners/listener-config.js';
@@ -39,6 +40,8 @@ export interface RunningBroker {
   readonly config: BrokerConfig;
   /** The HTTP listener's 'http://host:port' (console at /, /metrics, /health, /ready); null with --no-http. */
   readonly httpUrl: string | null;
+  /** The Schema Registry's 'http://host:port' (Confluent REST API); null with --no-schema-registry. */
+  readonly schemaRegistryUrl: string | null;
   /** Answers in-flight requests, flushes the logs, writes the clean-shutdown marker. Idempotent. */
   close(): Promise<void>;
 }
@@ -56,6 +59,18 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
     try {
       http = await startBrokerHttp({ config, broker, log, connections: () => listeners.reduce((n, l) => n + l.connectionCount, 0) });
     } catch (err) {
+      broker.close();
+      throw err;
+    }
+  }
+  let registry: RunningSchemaRegistry | null = null;
+  if (config.schemaRegistry) {
+    try {
+      registry = await startSchemaRegistry(broker.logs, {
+        host: config.httpHost, port: config.schemaRegistryPort, maxBodyBytes: config.schemaRegistryMaxBodyBytes, log,
+      });
+    } catch (err) {
+      await http?.close();
       broker.close();
       throw err;
     }
@@ -78,6 +93,7 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
       port = await listener.listen(plan.host, plan.port);
     } catch (err) {
       await Promise.all(listeners.map((l) => l.close()));
+      await registry?.close();
       await http?.close();
       broker.close();
       const where = config.listeners ? formatEndpoint(plan.name, plan.host, plan.port) : `${config.host}:${config.port}`;
@@ -99,6 +115,8 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
       if (http) http.readiness.state = 'stopping';
       broker.beginShutdown();
       await Promise.all(listeners.map((l) => l.close()));
+      // Registry answers wait on the log's syncs: stop taking requests before the log closes.
+      await registry?.close();
       // A group-commit round may still be syncing on the thread pool: let it end before the
       // files close (broker.close() then finds the logs closed and closes the rest).
       await broker.logs.closeAsync();
@@ -131,10 +149,11 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
     ? ` (${bound.map((l) => `${l.name} ${l.bootstrap}`).join(', ')})` : '';
   if (http) http.readiness.state = 'ready';
   const httpUrl = http?.url ?? null;
-  const urls = { console: httpUrl ? `${httpUrl}/` : null, metrics: httpUrl ? `${httpUrl}/metrics` : null };
+  const schemaRegistryUrl = registry?.url ?? null;
+  const urls = { console: httpUrl ? `${httpUrl}/` : null, metrics: httpUrl ? `${httpUrl}/metrics` : null, schemaRegistry: schemaRegistryUrl };
   log.info({ bootstrap, listeners: bound.map((l) => l.name), ...urls, dataDir: config.dataDir },
-    readyLine(`${bootstrap}${named}`, [['console', urls.console], ['metrics', urls.metrics]]));
-  return { bootstrap, port, listeners: bound, config, httpUrl, close };
+    readyLine(`${bootstrap}${named}`, [['console', urls.console], ['metrics', urls.metrics], ['schema registry', schemaRegistryUrl]]));
+  return { bootstrap, port, listeners: bound, config, httpUrl, schemaRegistryUrl, close };
 }
 
 function hostPort(host: string, port: number): string {
