@@ -42,7 +42,10 @@ export class Broker {
         indexIntervalBytes: config.indexIntervalBytes,
         flushPolicy: config.flushPolicy,
         flushIntervalMs: config.flushIntervalMs,
+        retentionMs: config.logRetentionMs,
+        retentionBytes: config.logRetentionBytes,
       },
+      retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
       onBackgroundError: (err) => log.error({ err }, 'background sync or checkpoint failed'),
       // Test hook for the power-loss tests (storage/sync-log.ts); unset in normal use.
       syncLogPath: process.env.BROOKLET_TEST_SYNC_LOG || undefined,

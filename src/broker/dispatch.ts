@@ -19,6 +19,7 @@ import { listGroups } from './handlers/16-list-groups.js';
 import { apiVersions } from './handlers/18-api-versions.js';
 import { createTopics } from './handlers/19-create-topics.js';
 import { deleteTopics } from './handlers/20-delete-topics.js';
+import { deleteRecords } from './handlers/21-delete-records.js';
 import { initProducerId } from './handlers/22-init-producer-id.js';
 import { offsetForLeaderEpoch } from './handlers/23-offset-for-leader-epoch.js';
 import { describeConfigs } from './handlers/32-describe-configs.js';
@@ -42,6 +43,7 @@ const HANDLERS: readonly ApiHandler[] = [
   apiVersions,
   createTopics,
   deleteTopics,
+  deleteRecords,
   initProducerId,
   offsetForLeaderEpoch,
   describeConfigs,
