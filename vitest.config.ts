@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // Brokers spawned as processes (the CLI) inherit this: their HTTP listener takes a free port
+    // instead of the default 9080, so brokers of tests running side by side never collide.
+    env: { BROOKLET_HTTP_PORT: '0' },
   },
 });

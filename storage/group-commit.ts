@@ -32,8 +32,19 @@ export interface GroupCommitStats {
   waiters: number;
 }
 
+/** One finished sync round, for the broker's metrics. */
+export interface SyncRound {
+  /** Files and directories synced. */
+  files: number;
+  /** Appends (waiters) that were waiting when the round began. */
+  appends: number;
+  seconds: number;
+}
+
 export class GroupCommitter {
   readonly stats: GroupCommitStats = { rounds: 0, fileSyncs: 0, waiters: 0 };
+  /** Told of each round after it ends (metrics); null when nobody listens. */
+  onRound: ((round: SyncRound) => void) | null = null;
   private readonly waiting = new Map<PartitionLog, Waiter[]>();
   private readonly requested = new Set<PartitionLog>();
   private scheduled = false;
@@ -85,6 +96,10 @@ export class GroupCommitter {
     const logs = [...this.requested];
     this.requested.clear();
     this.stats.rounds++;
+    const started = performance.now();
+    const filesBefore = this.stats.fileSyncs;
+    let appends = 0;
+    for (const log of logs) appends += this.waiting.get(log)?.length ?? 0;
     await Promise.all(
       logs.map(async (log) => {
         const snapshot = log.syncSnapshot();
@@ -103,6 +118,7 @@ export class GroupCommitter {
         }
       }),
     );
+    this.onRound?.({ files: this.stats.fileSyncs - filesBefore, appends, seconds: (performance.now() - started) / 1000 });
   }
 
   /**

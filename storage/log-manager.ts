@@ -26,7 +26,7 @@ import { CLEAN_SHUTDOWN_FILE, hasCleanShutdownMarker, partitionKey, readRecovery
 import { KAFKA_DEFAULTS, resolveLogConfig, type TopicConfigDefaults } from './config.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { FlushScheduler } from './flush-scheduler.js';
-import { GroupCommitter, type GroupCommitStats } from './group-commit.js';
+import { GroupCommitter, type GroupCommitStats, type SyncRound } from './group-commit.js';
 import { PartitionLog } from './log.js';
 import { LogMaintenance } from './retention/log-maintenance.js';
 import { SyncLog } from './sync-log.js';
@@ -36,7 +36,7 @@ export { StorageError, type StorageErrorCode } from './errors.js';
 export { DataDirLockedError } from './data-dir-lock.js';
 export type { FlushPolicy, TopicConfigDefaults } from './config.js';
 export { FLUSH_POLICIES } from './config.js';
-export type { GroupCommitStats } from './group-commit.js';
+export type { GroupCommitStats, SyncRound } from './group-commit.js';
 export type { TopicInfo } from './topic-store.js';
 export { PartitionLog, type AppendResult, type ReadResult } from './log.js';
 export { DeleteRecordsError } from './retention/log-maintenance.js';
@@ -68,6 +68,8 @@ export class LogManager {
   readonly openedAfterCleanShutdown: boolean;
   private readonly defaults: TopicConfigDefaults;
   private readonly topics = new Map<string, OpenTopic>();
+  /** Broker-wide topic defaults changed at run time (dynamic broker configs), by topic config name. */
+  private brokerOverrides: Record<string, string> = {};
   private closed = false;
   private syncLog: SyncLog | null = null;
   private committer!: GroupCommitter;
@@ -157,6 +159,56 @@ export class LogManager {
   }
 
   /**
+   * Replaces a topic's own configs: resolved first (a value storage cannot use throws before
+   * anything is written), then topics.json is replaced (temp file, fsync, rename), then every
+   * partition applies them at once.
+   */
+  alterTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.ensureOpen();
+    const topic = this.topics.get(name);
+    if (topic === undefined) throw new Error(`topic '${name}' does not exist`);
+    const resolved = this.resolve(configs);
+    topic.info.configs = { ...configs };
+    this.saveTopics();
+    for (const log of topic.logs) log.updateConfig(resolved);
+  }
+
+  /**
+   * Grows a topic to `count` partitions. The new partition directories (with partition.metadata)
+   * are made before topics.json names them, so a crash in between leaves the old count and at
+   * most empty directories that the next attempt reuses.
+   */
+  addPartitions(name: string, count: number): TopicInfo {
+    this.ensureOpen();
+    const topic = this.topics.get(name);
+    if (topic === undefined) throw new Error(`topic '${name}' does not exist`);
+    if (!Number.isInteger(count) || count <= topic.info.partitions) throw new Error(`topic '${name}': cannot grow to ${count} partitions`);
+    const logs = [];
+    for (let p = topic.info.partitions; p < count; p++) {
+      const dir = this.partitionDir(name, p);
+      fs.mkdirSync(dir, { recursive: true });
+      writePartitionMetadata(dir, topic.info.topicId);
+      logs.push(this.openPartition(topic.info, p, true, 0));
+    }
+    topic.info.partitions = count;
+    topic.logs.push(...logs);
+    this.saveTopics();
+    return copyTopic(topic.info);
+  }
+
+  /**
+   * Broker-wide topic defaults set at run time (the broker's dynamic configs, given by the topic
+   * config they stand for, e.g. log.retention.ms as retention.ms): every partition whose topic
+   * does not set its own value applies them at once. The caller persists them.
+   */
+  setBrokerOverrides(overrides: Record<string, string>): void {
+    this.ensureOpen();
+    const resolved = [...this.topics.values()].map((t) => [t, this.resolve(t.info.configs, overrides)] as const);
+    this.brokerOverrides = { ...overrides };
+    for (const [topic, config] of resolved) for (const log of topic.logs) log.updateConfig(config);
+  }
+
+  /**
    * DeleteRecords on one partition (retention/log-maintenance.ts has the rules): the low
    * watermark afterwards. Throws DeleteRecordsError with Kafka's error name when refused.
    */
@@ -201,6 +253,11 @@ export class LogManager {
   /** Sync rounds and file syncs so far, against the appends that waited for them. */
   get syncStats(): Readonly<GroupCommitStats> {
     return this.committer.stats;
+  }
+
+  /** Tells `observer` of every group-commit sync round from now on (the broker's metrics); null stops. */
+  observeSyncRounds(observer: ((round: SyncRound) => void) | null): void {
+    this.committer.onRound = observer;
   }
 
   /** Flushes every log and records the recovery points (without closing). */
@@ -259,7 +316,7 @@ export class LogManager {
       dir: this.partitionDir(info.name, partition),
       topic: info.name,
       partition,
-      config: resolveLogConfig(info.configs, this.defaults),
+      config: this.resolve(info.configs),
       cleanShutdown: clean,
       recoveryPoint,
       logStartOffset: this.logStartPoints.get(partitionKey(info.name, partition)),
@@ -269,6 +326,10 @@ export class LogManager {
       syncLog: this.syncLog,
     });
     return log;
+  }
+
+  private resolve(configs: Record<string, string>, overrides = this.brokerOverrides) {
+    return resolveLogConfig({ ...overrides, ...configs }, this.defaults);
   }
 
   private partitionDir(topic: string, partition: number): string {

@@ -64,23 +64,29 @@ export class BrokerRequestProcessor implements RequestProcessor {
       throw err;
     }
     const ctx: RequestContext = { broker: this.broker, header, apiVersion: version, conn };
+    // Metrics (src/metrics) are null with --no-http: then not even the clock is read.
+    const started = this.broker.metrics === null ? 0 : performance.now();
     let result;
     try {
       result = handler.handle(request, ctx);
     } catch (err) {
-      return this.failed(handler, request, ctx, err);
+      return this.failed(handler, request, ctx, err, started);
     }
-    if (result === NO_RESPONSE) return null;
+    if (result === NO_RESPONSE) {
+      this.broker.metrics?.requestAnswered(handler.apiKey, handler.name, version, started, request, null);
+      return null;
+    }
     if (result instanceof Promise) {
       return result.then(
-        (response) => this.encode(handler, ctx, response),
-        (err) => this.failed(handler, request, ctx, err),
+        (response) => this.encode(handler, ctx, response, request, started),
+        (err) => this.failed(handler, request, ctx, err, started),
       );
     }
-    return this.encode(handler, ctx, result);
+    return this.encode(handler, ctx, result, request, started);
   }
 
-  private encode(handler: ApiHandler, ctx: RequestContext, response: unknown): Buffer[] {
+  private encode(handler: ApiHandler, ctx: RequestContext, response: unknown, request: unknown, started: number): Buffer[] {
+    this.broker.metrics?.requestAnswered(handler.apiKey, handler.name, ctx.apiVersion, started, request, response);
     try {
       return encodeResponseFrame(handler.apiKey, ctx.apiVersion, ctx.header.correlationId, response as object);
     } catch (err) {
@@ -89,11 +95,11 @@ export class BrokerRequestProcessor implements RequestProcessor {
     }
   }
 
-  private failed(handler: ApiHandler, request: unknown, ctx: RequestContext, err: unknown): Buffer[] {
+  private failed(handler: ApiHandler, request: unknown, ctx: RequestContext, err: unknown, started: number): Buffer[] {
     this.broker.log.error({ err, api: handler.name, version: ctx.apiVersion, client: ctx.header.clientId },
       'handler failed; answering UNKNOWN_SERVER_ERROR');
     if (!handler.errorResponse) throw new CloseConnection(`${handler.name} failed: ${(err as Error)?.message}`);
-    return this.encode(handler, ctx, handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx));
+    return this.encode(handler, ctx, handler.errorResponse(request, ErrorCode.UNKNOWN_SERVER_ERROR, ctx), request, started);
   }
 
   /** KIP-511: an ApiVersions version we do not know is answered in the v0 body, never dropped. */

@@ -1,0 +1,74 @@
+/**
+ * The broker's own HTTP listener (default 127.0.0.1:9080): /health, /ready, /metrics and the web
+ * console with its JSON API. Loopback unless --http-host says otherwise: the console can create
+ * and delete topics, and has no login. The Schema Registry has its own listener (src/registry/).
+ *
+ * It shares the event loop with the Kafka listeners, so every handler here is short: a scrape
+ * reads in-memory levels, a console browse is capped in messages and bytes (src/console/api.ts),
+ * and the listener's own limits (body size, timeouts, connection count) come from server.ts.
+ */
+import type { Logger } from 'pino';
+import type { Broker } from '../broker/broker.js';
+import type { BrokerConfig } from '../config.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { addMetricsRoute } from '../metrics/route.js';
+import { registerScrapeGauges } from '../metrics/scrape-gauges.js';
+import { addHealthRoutes, ReadinessState } from './health.js';
+import { Router } from './router.js';
+import { startHttpListener } from './server.js';
+
+/** Console API bodies are small (a topic, a test message): 1 MiB is plenty and bounds a request. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** Few people look at one dev broker; this bounds sockets a misbehaving script can hold. */
+const MAX_CONNECTIONS = 256;
+
+export interface BrokerHttp {
+  /** 'http://host:port' */
+  readonly url: string;
+  readonly readiness: ReadinessState;
+  close(): Promise<void>;
+}
+
+export interface BrokerHttpOptions {
+  config: BrokerConfig;
+  broker: Broker;
+  log: Logger;
+  /** Open Kafka connections over every listener (for brooklet_connections). */
+  connections: () => number;
+}
+
+export async function startBrokerHttp({ config, broker, log, connections }: BrokerHttpOptions): Promise<BrokerHttp> {
+  const metrics = new BrokerMetrics();
+  const stopGauges = registerScrapeGauges(metrics.registry, { logs: broker.logs, groups: broker.groups, connections });
+  const readiness = new ReadinessState();
+  const router = new Router();
+  addHealthRoutes(router, readiness);
+  addMetricsRoute(router, metrics);
+  let listener;
+  try {
+    listener = await startHttpListener(router, {
+      host: config.httpHost,
+      port: config.httpPort,
+      name: 'http (console, metrics, health)',
+      portFlag: '--http-port or --no-http',
+      maxBodyBytes: MAX_BODY_BYTES,
+      maxConnections: MAX_CONNECTIONS,
+      errorBody: (status, message) => ({ error: message, status }),
+      log,
+    });
+  } catch (err) {
+    stopGauges();
+    throw err;
+  }
+  broker.metrics = metrics;
+  return {
+    url: listener.url,
+    readiness,
+    close: async () => {
+      readiness.state = 'stopping';
+      broker.metrics = null;
+      stopGauges();
+      await listener.close();
+    },
+  };
+}
