@@ -1,0 +1,27 @@
+/** A tiny client of the registry's REST API for tests: JSON in, status and JSON (or text) out. */
+export interface Answer {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export async function call(base: string, method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Answer> {
+  const res = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // a raw schema or an empty answer stays text
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** An Avro record schema with one field per name: distinct names give distinct schemas. */
+export function avroRecord(name: string, fields: string[]): string {
+  return JSON.stringify({ type: 'record', name, fields: fields.map((f) => ({ name: f, type: 'string', default: '' })) });
+}
