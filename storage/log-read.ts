@@ -6,6 +6,7 @@
  * Each segment answers with one slice; a read spanning segments returns one chunk per segment,
  * so nothing is copied to join them.
  */
+import { readInt64 } from './batch-header.js';
 import type { Segment } from './segment.js';
 
 export interface ReadResult {
@@ -37,7 +38,7 @@ export function readSegments(segments: readonly Segment[], offset: number, maxBy
 }
 
 /** Greatest segment whose base offset is <= offset (binary search). */
-function segmentIndexFor(segments: readonly Segment[], offset: number): number {
+export function segmentIndexFor(segments: readonly Segment[], offset: number): number {
   let low = 0;
   let high = segments.length - 1;
   while (low < high) {
@@ -46,4 +47,23 @@ function segmentIndexFor(segments: readonly Segment[], offset: number): number {
     else high = mid - 1;
   }
   return low;
+}
+
+/**
+ * `result` without its batches at or past `maxOffset` (a read_committed read stops at the last
+ * stable offset, which is always a batch boundary): shorter slices of the same chunks.
+ */
+export function cutAtOffset(result: ReadResult, maxOffset: number): ReadResult {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for (const chunk of result.chunks) {
+    let at = 0;
+    while (at < chunk.length && readInt64(chunk, at) < maxOffset) at += 12 + chunk.readInt32BE(at + 8);
+    if (at > 0) {
+      chunks.push(at === chunk.length ? chunk : chunk.subarray(0, at));
+      bytes += at;
+    }
+    if (at < chunk.length) break;
+  }
+  return { chunks, bytes, outOfRange: false, nextOffset: Math.min(result.nextOffset, maxOffset) };
 }

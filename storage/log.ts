@@ -6,6 +6,9 @@
  * segment when it would pass segment.bytes or is older than segment.ms, and write. Reads find
  * the segment by base offset, the batch by the segment's index, and return whole batches
  * (log-read.ts).
+ * Transactions (transactions/): a transactional batch opens its producer's transaction here,
+ * appendControlBatch writes the marker that ends it, the last stable offset is the first offset
+ * of the oldest open one, and aborts are kept in the marker segment's .txnindex.
  * Everything is synchronous: Node runs one append or read at a time.
  */
 import fs from 'node:fs';
@@ -14,12 +17,16 @@ import type { LogConfig } from './config.js';
 import { StorageError } from './errors.js';
 import { parseIncomingBatches } from './incoming-batches.js';
 import type { BatchPlacement } from './index-cadence.js';
-import { readSegments, type ReadResult } from './log-read.js';
+import { cutAtOffset, readSegments, segmentIndexFor, type ReadResult } from './log-read.js';
 import { ProducerStateManager } from './producer-state.js';
 import { deleteSegmentFiles, recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
 import type { SyncLog } from './sync-log.js';
 import { UnsyncedData, type SyncSnapshot } from './unsynced.js';
+import { buildControlBatch, CONTROL_BATCH_SIZE, type TxnMarker } from './transactions/control-batch.js';
+import { PartitionTransactions, type ProducerStateView } from './transactions/partition-transactions.js';
+import { replayProducerState } from './transactions/replay.js';
+import type { AbortedTxn } from './transactions/txn-index.js';
 
 /** Segments scanned at startup to rebuild idempotent producer state. */
 const PRODUCER_STATE_SEGMENTS = 2;
@@ -59,6 +66,7 @@ export class PartitionLog {
   readonly partition: number;
   readonly dir: string;
   readonly producers = new ProducerStateManager();
+  readonly transactions = new PartitionTransactions(this.producers);
   /** What recovery did when the log was opened. */
   readonly recovery: RecoveryReport;
   private config: LogConfig;
@@ -99,7 +107,12 @@ export class PartitionLog {
     if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, options.config.segmentBytes));
     for (const segment of segments.slice(0, -1)) segment.seal();
     const log = new PartitionLog(options, segments, recovery);
-    log.rebuildProducerState();
+    // Producer state from the last segments, and from every segment recovery rescanned (their
+    // .txnindex is rebuilt on the way).
+    const rescanned = new Set(recovery.rebuiltIndexes);
+    const firstRescanned = segments.findIndex((s) => rescanned.has(s.baseOffset));
+    const from = Math.max(0, Math.min(segments.length - PRODUCER_STATE_SEGMENTS, firstRescanned < 0 ? Infinity : firstRescanned));
+    replayProducerState(segments.slice(from), log.producers, log.transactions, rescanned);
     return log;
   }
 
@@ -155,6 +168,12 @@ export class PartitionLog {
     return this.active.nextOffset;
   }
 
+  /** First offset of the oldest open transaction, else the log end offset. */
+  get lastStableOffset(): number {
+    const first = this.transactions.firstUnstableOffset;
+    return first >= 0 ? first : this.logEndOffset;
+  }
+
   /** Offsets below this are known to be on disk (the recovery point). */
   get recoveryPoint(): number {
     return this.unsynced.flushedOffset;
@@ -201,13 +220,17 @@ export class PartitionLog {
   append(records: Buffer, now: number = Date.now()): AppendResult {
     this.ensureOpen();
     const batches = parseIncomingBatches(records);
+    let transactional = this.transactions.openCount > 0;
     for (const batch of batches) {
+      if (batch.isControl) throw new StorageError('INVALID_RECORD', 'clients are not allowed to write control records');
+      if (batch.isTransactional) transactional = true;
       const original = this.producers.findDuplicate(batch);
       if (original !== undefined) {
         return { baseOffset: original.firstOffset, lastOffset: original.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true };
       }
     }
     this.producers.validateAll(batches);
+    if (transactional) this.transactions.validate(batches);
 
     const firstOffset = this.logEndOffset;
     const recordCount = batches.reduce((sum, b) => sum + b.lastOffsetDelta + 1, 0);
@@ -226,16 +249,86 @@ export class PartitionLog {
     } catch (err) {
       throw new StorageError('STORAGE_ERROR', `append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
     }
-    batches.forEach((batch, i) => this.producers.record(batch, placements[i]!.lastOffset - batch.lastOffsetDelta));
+    batches.forEach((batch, i) => {
+      const batchFirst = placements[i]!.lastOffset - batch.lastOffsetDelta;
+      this.producers.record(batch, batchFirst);
+      if (transactional) this.transactions.onData(batch, batchFirst);
+    });
     return { baseOffset: firstOffset, lastOffset: next - 1, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: false };
   }
 
-  read(offset: number, maxBytes: number, minOneBatch: boolean): ReadResult {
+  /**
+   * Writes one transaction marker (transactions/control-batch.ts) for the producer: its open
+   * transaction here ends, an abort is added to the active segment's .txnindex, and the last
+   * stable offset moves. Answers like append(), at the marker's one offset.
+   */
+  appendControlBatch(marker: TxnMarker, now: number = Date.now()): AppendResult {
+    this.ensureOpen();
+    this.transactions.checkMarker(marker);
+    const offset = this.logEndOffset;
+    const bytes = buildControlBatch(marker, now);
+    this.maybeRoll(CONTROL_BATCH_SIZE, offset, now);
+    writeBaseOffset(bytes, 0, offset);
+    try {
+      this.active.append(bytes, [{ position: 0, size: bytes.length, lastOffset: offset, maxTimestamp: now }]);
+    } catch (err) {
+      throw new StorageError('STORAGE_ERROR', `marker append to ${this.topic}-${this.partition} failed: ${(err as Error).message}`);
+    }
+    const completed = this.transactions.onMarker(marker, offset, now);
+    if (completed?.aborted) {
+      const { producerId, firstOffset, lastOffset, lastStableOffset } = completed;
+      try {
+        this.active.txnIndex.append({ producerId, firstOffset, lastOffset, lastStableOffset });
+      } catch (err) {
+        // The marker is in the .log; recovery rebuilds the entry from it after a restart.
+        throw new StorageError('STORAGE_ERROR', `transaction index of ${this.topic}-${this.partition}: ${(err as Error).message}`);
+      }
+    }
+    return { baseOffset: offset, lastOffset: offset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: false };
+  }
+
+  /**
+   * Aborted transactions that overlap [fromOffset, upperBoundOffset), from the .txnindex of
+   * the segment holding fromOffset and the ones after it, until an entry's LSO shows that no
+   * later abort can begin below the bound (Kafka's collectAbortedTransactions).
+   */
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): { producerId: number; firstOffset: number }[] {
+    const found: AbortedTxn[] = [];
+    for (let i = segmentIndexFor(this.segments, fromOffset); i < this.segments.length; i++) {
+      if (this.segments[i]!.txnIndex.collect(fromOffset, upperBoundOffset, found)) break;
+    }
+    return found.map((e) => ({ producerId: e.producerId, firstOffset: e.firstOffset }));
+  }
+
+  /** The producers this partition knows, with their open transaction (DescribeProducers). */
+  producerStates(): ProducerStateView[] {
+    return this.transactions.producerStates();
+  }
+
+  /**
+   * Whole batches from `offset`, none at or past `maxOffset` (read_committed reads stop at the
+   * last stable offset; an offset between it and the log end reads nothing, without error).
+   */
+  read(offset: number, maxBytes: number, minOneBatch: boolean, maxOffset = Number.MAX_SAFE_INTEGER): ReadResult {
     this.ensureOpen();
     if (!Number.isInteger(offset) || offset < this.logStartOffset || offset > this.logEndOffset) {
       return { chunks: [], bytes: 0, outOfRange: true, nextOffset: offset };
     }
-    return readSegments(this.segments, offset, maxBytes, minOneBatch);
+    if (offset >= maxOffset) return { chunks: [], bytes: 0, outOfRange: false, nextOffset: offset };
+    const result = readSegments(this.segments, offset, maxBytes, minOneBatch);
+    return result.nextOffset > maxOffset ? cutAtOffset(result, maxOffset) : result;
+  }
+
+  /**
+   * The bound of a fetch's aborted list when its read ended at `nextOffset`, as Kafka computes
+   * it: the first indexed offset at or past the end in that segment, else the next segment's
+   * base, else the log end (an upper bound; a client skips what it did not receive).
+   */
+  abortedUpperBound(nextOffset: number): number {
+    const i = segmentIndexFor(this.segments, Math.max(nextOffset - 1, 0));
+    const indexed = this.segments[i]!.offsetIndex.firstOffsetAtOrAfter(nextOffset);
+    if (indexed >= 0) return indexed;
+    return this.segments[i + 1]?.baseOffset ?? this.logEndOffset;
   }
 
   /**
@@ -306,12 +399,6 @@ export class PartitionLog {
     this.onRoll();
   }
 
-  private rebuildProducerState(): void {
-    this.producers.clear();
-    for (const segment of this.segments.slice(-PRODUCER_STATE_SEGMENTS)) {
-      segment.scan(0, false, (batch) => this.producers.record(batch, batch.baseOffset));
-    }
-  }
 
   private ensureOpen(): void {
     if (this.closed) throw new StorageError('STORAGE_ERROR', `partition ${this.topic}-${this.partition} is closed`);

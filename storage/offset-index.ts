@@ -110,6 +110,12 @@ export class OffsetIndex {
     return found;
   }
 
+  /** Offset of the first entry at or past `target`, or -1 (bounds a fetch's aborted list, as Kafka's fetchUpperBoundOffset). */
+  firstOffsetAtOrAfter(target: number): number {
+    const next = this.search(target - 1) + 1;
+    return next < this.count ? this.baseOffset + this.relativeOffsets[next]! : -1;
+  }
+
   /** Index of the greatest entry with offset <= target, or -1. */
   private search(target: number): number {
     const relative = target - this.baseOffset;

@@ -104,6 +104,20 @@ export class ProducerStateManager {
     this.producers.set(batch.producerId, nextEntry(this.producers.get(batch.producerId), batch, firstOffset));
   }
 
+  /**
+   * A transaction marker of the producer was written: its epoch becomes the marker's (a new
+   * epoch forgets the cached batches, as a data batch of a new epoch does).
+   */
+  recordEpoch(producerId: number, epoch: number): void {
+    const entry = this.producers.get(producerId);
+    if (entry === undefined || entry.epoch !== epoch) this.producers.set(producerId, { epoch, batches: [] });
+  }
+
+  /** Every producer with its epoch and cached batches. */
+  entries(): IterableIterator<[number, { epoch: number; batches: readonly CachedBatch[] }]> {
+    return this.producers.entries();
+  }
+
   /** The producer's epoch and cached batches (tests and diagnostics). */
   get(producerId: number): { epoch: number; batches: readonly CachedBatch[] } | undefined {
     return this.producers.get(producerId);

@@ -82,7 +82,7 @@ function fileSize(path: string): number {
 
 export function deleteSegmentFiles(segment: Segment): void {
   segment.close();
-  for (const file of [segment.logPath, segment.offsetIndex.path, segment.timeIndex.path]) {
+  for (const file of [segment.logPath, segment.offsetIndex.path, segment.timeIndex.path, segment.txnIndex.path]) {
     fs.rmSync(file, { force: true });
   }
 }

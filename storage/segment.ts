@@ -35,19 +35,22 @@ import { OffsetIndex } from './offset-index.js';
 import { SegmentReader, type SegmentRead } from './segment-read.js';
 import { rebuildFromLog, restoreFromIndexes, type SegmentState } from './segment-state.js';
 import { TimeIndex } from './time-index.js';
+import { TxnIndex } from './transactions/txn-index.js';
 
 const INT32_MAX = 0x7fffffff;
 
 export type { ScanOutcome, ScannedBatch } from './batch-scan.js';
 export type { SegmentRead } from './segment-read.js';
 
-export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex'): string {
+export function segmentFileName(baseOffset: number, suffix: '.log' | '.index' | '.timeindex' | '.txnindex'): string {
   return String(baseOffset).padStart(20, '0') + suffix;
 }
 
 export class Segment {
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
+  /** Aborted transactions whose marker is in this segment (transactions/txn-index.ts). */
+  readonly txnIndex: TxnIndex;
   readonly logPath: string;
   /** Bytes in the .log file. */
   size: number;
@@ -81,6 +84,7 @@ export class Segment {
     this.size = fs.fstatSync(this.fd).size;
     this.offsetIndex = OffsetIndex.open(path.join(dir, segmentFileName(baseOffset, '.index')), baseOffset, true);
     this.timeIndex = TimeIndex.open(path.join(dir, segmentFileName(baseOffset, '.timeindex')), baseOffset, true);
+    this.txnIndex = TxnIndex.open(path.join(dir, segmentFileName(baseOffset, '.txnindex')));
     this.nextOffset = baseOffset;
     this.rollingTimestamp = now;
     this.cadence = new IndexCadence(indexIntervalBytes);
@@ -283,6 +287,7 @@ export class Segment {
     }
     this.offsetIndex.close();
     this.timeIndex.close();
+    this.txnIndex.close();
     this.releaseActiveMapping();
     if (this.size > 0) this.mapping = mapReadOnly(this.fd, this.size);
     // The descriptor stays open: the guard fstat's it, and damaged reads use it. A segment
@@ -296,6 +301,7 @@ export class Segment {
     fs.fdatasyncSync(this.fd);
     this.offsetIndex.flush();
     this.timeIndex.flush();
+    this.txnIndex.flush();
   }
 
   /** Closes files; the pages of a mapping stay valid until the last slice of it is collected. */
@@ -309,6 +315,7 @@ export class Segment {
     this.releaseActiveMapping();
     this.offsetIndex.close();
     this.timeIndex.close();
+    this.txnIndex.close();
   }
 
   /** Bytes [start, start+length) of the .log: a slice of the mapping or a fresh read. */

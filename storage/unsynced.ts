@@ -8,7 +8,10 @@
  *
  * Indexes are deliberately not synced here: after an unclean stop recovery rebuilds the index
  * of every segment at or past the recovery point from the .log, so their durability buys
- * nothing but a second sync per round. A clean close syncs them too (syncNow).
+ * nothing but a second sync per round. A clean close syncs them too (syncNow). The exception
+ * is a sealed segment's .txnindex: an entry lost from it could not be noticed by a size check,
+ * and recovery trusts segments below the recovery point, so it is synced with its .log (only
+ * segments that saw an abort have one).
  *
  * Syncs run two ways: asynchronously in a group-commit round (snapshot -> syncSnapshot on the
  * thread pool -> markSynced), or synchronously at close (syncNow).
@@ -16,6 +19,7 @@
 import fs from 'node:fs';
 import type { Segment } from './segment.js';
 import type { SyncLog } from './sync-log.js';
+import { TXN_INDEX_ENTRY_SIZE } from './transactions/txn-index.js';
 
 export interface SyncSnapshot {
   /** Files to fdatasync and the length each had when the snapshot was taken. */
@@ -66,6 +70,7 @@ export class UnsyncedData {
   snapshot(active: Segment, endOffset: number): SyncSnapshot | null {
     if (!this.pending(endOffset)) return null;
     const files = this.sealed.map((s) => ({ path: s.logPath, length: s.size }));
+    for (const s of this.sealed) if (s.txnIndex.entries.length > 0) files.push({ path: s.txnIndex.path, length: s.txnIndex.entries.length * TXN_INDEX_ENTRY_SIZE });
     files.push({ path: active.logPath, length: active.size });
     return { files, dir: this.dirPending ? this.dir : null, upTo: endOffset, sealed: [...this.sealed], rolls: this.rolls };
   }
@@ -80,7 +85,8 @@ export class UnsyncedData {
   /** Synchronous sync of everything pending, indexes included (clean close, explicit flush). */
   syncNow(active: Segment, endOffset: number, now: number, syncLog: SyncLog | null): void {
     for (const segment of this.sealed) {
-      for (const file of [segment.logPath, segment.offsetIndex.path, segment.timeIndex.path]) {
+      const txnIndex = segment.txnIndex.entries.length > 0 ? [segment.txnIndex.path] : [];
+      for (const file of [segment.logPath, segment.offsetIndex.path, segment.timeIndex.path, ...txnIndex]) {
         const length = syncPathSync(file);
         syncLog?.record(file, length);
       }
