@@ -7,8 +7,11 @@
  * slices of the log (zero-copy from sealed segments), never decoded.
  * Long poll: when fewer than min_bytes are available and max_wait_ms > 0, the request waits until
  * an append to one of its partitions brings enough data, or max_wait_ms passes.
- * Single node, no transactions: high watermark = last stable offset = log end offset; the aborted
- * transactions list is empty for read_committed (null otherwise, as Kafka). Fetch sessions
+ * Single node: the high watermark is the log end offset; the last stable offset is the first offset
+ * of the oldest open transaction (or the log end). isolation_level 1 (read_committed) reads only
+ * below the LSO and lists the aborted transactions overlapping what it read (bounded as Kafka
+ * bounds them, storage/log.ts abortedUpperBound); read_uncommitted gets a null list, as from
+ * Kafka. A long poll is also woken by a transaction marker (the LSO moved). Fetch sessions
  * (KIP-227) are not kept: every response carries session id 0, which tells the client to send full
  * fetches; a request naming a session id gets FETCH_SESSION_ID_NOT_FOUND.
  */
@@ -16,6 +19,7 @@ import { ErrorCode, type FetchRequest, type FetchResponse } from '../../../proto
 import { LEADER_EPOCH } from '../broker.js';
 import { FetchWaiters } from '../fetch-waiters.js';
 import { defineHandler, type RequestContext } from '../handler.js';
+import type { PartitionLog } from '../../../storage/log-manager.js';
 import { kafkaCodeOf } from '../storage-errors.js';
 
 type PartitionData = FetchResponse.PartitionData;
@@ -84,9 +88,10 @@ function readPartition(
   if (request.currentLeaderEpoch > LEADER_EPOCH) return failed(index, ErrorCode.UNKNOWN_LEADER_EPOCH);
   const endOffset = log.logEndOffset;
   const startOffset = log.logStartOffset;
+  const stableOffset = log.lastStableOffset;
   let read;
   try {
-    read = log.read(request.fetchOffset, maxBytes, minOneBatch);
+    read = log.read(request.fetchOffset, maxBytes, minOneBatch, readCommitted ? stableOffset : undefined);
   } catch (err) {
     // A segment damaged on disk under the broker fails this partition only (KAFKA_STORAGE_ERROR).
     const code = kafkaCodeOf(err);
@@ -99,13 +104,19 @@ function readPartition(
     partitionIndex: index,
     errorCode: ErrorCode.NONE,
     highWatermark: endOffset,
-    lastStableOffset: endOffset,
+    lastStableOffset: stableOffset,
     logStartOffset: startOffset,
-    abortedTransactions: readCommitted ? [] : null,
+    abortedTransactions: readCommitted ? abortedIn(log, request.fetchOffset, read.nextOffset, stableOffset) : null,
     preferredReadReplica: -1,
     records: read.chunks,
   };
   return { partition, size: read.bytes, errorCode: ErrorCode.NONE };
+}
+
+/** Kafka answers an empty list for a read at the LSO, else the aborts overlapping the read's bound. */
+function abortedIn(log: PartitionLog, fetchOffset: number, nextOffset: number, stableOffset: number): FetchResponse.AbortedTransaction[] {
+  if (fetchOffset >= stableOffset) return [];
+  return log.abortedTransactions(fetchOffset, log.abortedUpperBound(nextOffset));
 }
 
 function failed(index: number, errorCode: number): { partition: PartitionData; size: number; errorCode: number } {
