@@ -22,9 +22,16 @@ import { deleteTopics } from './handlers/20-delete-topics.js';
 import { deleteRecords } from './handlers/21-delete-records.js';
 import { initProducerId } from './handlers/22-init-producer-id.js';
 import { offsetForLeaderEpoch } from './handlers/23-offset-for-leader-epoch.js';
+import { addPartitionsToTxn } from './handlers/24-add-partitions-to-txn.js';
+import { addOffsetsToTxn } from './handlers/25-add-offsets-to-txn.js';
+import { endTxn } from './handlers/26-end-txn.js';
+import { txnOffsetCommit } from './handlers/28-txn-offset-commit.js';
 import { describeConfigs } from './handlers/32-describe-configs.js';
 import { deleteGroups } from './handlers/42-delete-groups.js';
 import { offsetDelete } from './handlers/47-offset-delete.js';
+import { describeProducers } from './handlers/61-describe-producers.js';
+import { describeTransactions } from './handlers/65-describe-transactions.js';
+import { listTransactionsHandler } from './handlers/66-list-transactions.js';
 
 const HANDLERS: readonly ApiHandler[] = [
   produce,
@@ -46,9 +53,16 @@ const HANDLERS: readonly ApiHandler[] = [
   deleteRecords,
   initProducerId,
   offsetForLeaderEpoch,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeConfigs,
   deleteGroups,
   offsetDelete,
+  describeProducers,
+  describeTransactions,
+  listTransactionsHandler,
 ];
 
 export const ROUTES: ReadonlyMap<number, ApiHandler> = new Map(HANDLERS.map((h) => [h.apiKey, h]));
