@@ -11,7 +11,7 @@
 import { ErrorCode, type CreateTopicsRequest, type CreateTopicsResponse } from '../../../protocol/index.js';
 import type { Broker } from '../broker.js';
 import { defineHandler } from '../handler.js';
-import { validateTopicConfigs } from '../topic-configs.js';
+import { validateTopicConfigs } from '../configs/topic-configs.js';
 import { topicNameProblem } from '../topic-names.js';
 import { topicEntries } from './32-describe-configs.js';
 
