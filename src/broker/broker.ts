@@ -10,6 +10,7 @@ import type { ConnectionInfo } from '../server/connection.js';
 import type { BoundListener } from '../server/listeners/listener-config.js';
 import { GroupCoordinator } from '../coordinator/group-coordinator.js';
 import { ProducerIds } from '../coordinator/producer-ids.js';
+import { startTransactionCoordinator, type TransactionCoordinator } from '../coordinator/transactions/index.js';
 import type { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DynamicBrokerConfigs } from './configs/broker-configs.js';
 import { FetchWaiters } from './fetch-waiters.js';
@@ -21,6 +22,8 @@ export class Broker {
   readonly producerIds: ProducerIds;
   /** Consumer groups and committed offsets (stored in __consumer_offsets, loaded here). */
   readonly groups: GroupCoordinator;
+  /** Transactional ids and their transactions (stored in __transaction_state, loaded here). */
+  readonly transactions: TransactionCoordinator;
   readonly waiters = new FetchWaiters();
   /** The broker's dynamic configs (AlterConfigs on the broker), kept in the data directory. */
   readonly dynamicConfigs: DynamicBrokerConfigs;
@@ -60,6 +63,10 @@ export class Broker {
       offsetsRetentionMs: config.offsetsRetentionMinutes * 60_000,
       offsetsRetentionCheckIntervalMs: config.offsetsRetentionCheckIntervalMs,
     });
+    this.transactions = startTransactionCoordinator({
+      logs: this.logs, groups: this.groups, producerIds: this.producerIds, logger: log,
+      onMarker: (tp) => this.waiters.notify(FetchWaiters.key(tp.topic, tp.partition)),
+    }, { maxTimeoutMs: config.transactionMaxTimeoutMs, abortTimedOutIntervalMs: config.transactionAbortTimedOutIntervalMs });
     this.advertisedPort = config.port;
   }
 
@@ -98,6 +105,8 @@ export class Broker {
     this.waiters.wakeAll();
     // Waiting JoinGroup/SyncGroup answers NOT_COORDINATOR now, so connections can drain.
     this.groups.beginShutdown();
+    // No timed-out transaction is aborted once the logs may be closing.
+    this.transactions.close();
   }
 
   close(): void {

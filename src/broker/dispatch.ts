@@ -22,6 +22,10 @@ import { deleteTopics } from './handlers/20-delete-topics.js';
 import { deleteRecords } from './handlers/21-delete-records.js';
 import { initProducerId } from './handlers/22-init-producer-id.js';
 import { offsetForLeaderEpoch } from './handlers/23-offset-for-leader-epoch.js';
+import { addPartitionsToTxn } from './handlers/24-add-partitions-to-txn.js';
+import { addOffsetsToTxn } from './handlers/25-add-offsets-to-txn.js';
+import { endTxn } from './handlers/26-end-txn.js';
+import { txnOffsetCommit } from './handlers/28-txn-offset-commit.js';
 import { describeConfigs } from './handlers/32-describe-configs.js';
 import { alterConfigs } from './handlers/33-alter-configs.js';
 import { describeLogDirs } from './handlers/35-describe-log-dirs.js';
@@ -30,6 +34,9 @@ import { deleteGroups } from './handlers/42-delete-groups.js';
 import { electLeaders } from './handlers/43-elect-leaders.js';
 import { incrementalAlterConfigs } from './handlers/44-incremental-alter-configs.js';
 import { offsetDelete } from './handlers/47-offset-delete.js';
+import { describeProducers } from './handlers/61-describe-producers.js';
+import { describeTransactions } from './handlers/65-describe-transactions.js';
+import { listTransactionsHandler } from './handlers/66-list-transactions.js';
 import { describeCluster } from './handlers/60-describe-cluster.js';
 
 const HANDLERS: readonly ApiHandler[] = [
@@ -52,6 +59,10 @@ const HANDLERS: readonly ApiHandler[] = [
   deleteRecords,
   initProducerId,
   offsetForLeaderEpoch,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
   describeConfigs,
   alterConfigs,
   describeLogDirs,
@@ -60,6 +71,9 @@ const HANDLERS: readonly ApiHandler[] = [
   electLeaders,
   incrementalAlterConfigs,
   offsetDelete,
+  describeProducers,
+  describeTransactions,
+  listTransactionsHandler,
   describeCluster,
 ];
 

@@ -1,8 +1,9 @@
 import { OFFSETS_TOPIC } from '../coordinator/offsets-log.js';
+import { TRANSACTION_STATE_TOPIC } from '../coordinator/transactions/txn-log.js';
 
 /** Internal topics are written by the broker only: clients may read them, not produce to or delete them. */
 export function isInternalTopic(name: string): boolean {
-  return name === OFFSETS_TOPIC;
+  return name === OFFSETS_TOPIC || name === TRANSACTION_STATE_TOPIC;
 }
 
 /** Kafka's topic-name rules: 1-249 characters of [a-zA-Z0-9._-], and not "." or "..". */

@@ -127,6 +127,37 @@ export class OffsetManager {
     }));
   }
 
+  /**
+   * TxnOffsetCommit's member checks (Kafka's doTxnCommitOffsets): a member id or generation, when
+   * given, must be current; unlike OffsetCommit, a rebalance in progress does not refuse it.
+   */
+  validateTxnCommit(groupId: string, generationId: number, memberId: string, groupInstanceId: string | null): number {
+    const group = this.store.get(groupId);
+    if (!group) return generationId >= 0 ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
+    if (group.is('Dead')) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (memberId !== '' || groupInstanceId !== null) {
+      const error = validateMember(group, memberId, groupInstanceId);
+      if (error !== ErrorCode.NONE) return error;
+    }
+    return generationId >= 0 && generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE;
+  }
+
+  /**
+   * The offsets of a committed transaction become the group's committed offsets, written as an
+   * OffsetCommit's are (the group created if needed). Throws when the log cannot take them.
+   */
+  commitTransactionalOffsets(groupId: string, entries: CommitEntry[]): void {
+    const group = this.store.getOrCreate(groupId);
+    const now = this.store.now();
+    const accepted = entries.map((e) => ({
+      topic: e.topic,
+      partition: e.partition,
+      offset: { offset: e.offset, leaderEpoch: e.leaderEpoch, metadata: e.metadata ?? '', commitTimestamp: now, expireTimestamp: null },
+    }));
+    this.store.writeOffsets(groupId, accepted);
+    for (const a of accepted) group.offsets.set(offsetKey(a.topic, a.partition), a.offset);
+  }
+
   /** OffsetDelete: a group-level error, or one error per partition asked. */
   deleteOffsets(groupId: string, partitions: { topic: string; partition: number }[]): { errorCode: number; errors: number[] } {
     if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, errors: [] };

@@ -16,7 +16,11 @@
  * committer, whose round carries every other request appended meanwhile (group commit: no sync
  * per request). A failed sync answers KAFKA_STORAGE_ERROR for that partition. acks=0 requests
  * the same sync but nobody waits for it.
- * Not here: transactions (the transactional id is ignored), LogAppendTime, quotas.
+ * Transactional batches (attribute bit 4; one bit test keeps other batches on the fast path)
+ * go only to partitions added to the producer's open transaction, checked with the transaction
+ * coordinator first: INVALID_TXN_STATE when not added or no transaction is open,
+ * INVALID_PRODUCER_EPOCH for a fenced producer, INVALID_PRODUCER_ID_MAPPING for an unknown one.
+ * Not here: LogAppendTime, quotas.
  */
 import { ErrorCode, type ProduceRequest, type ProduceResponse } from '../../../protocol/index.js';
 import { FetchWaiters } from '../fetch-waiters.js';
@@ -35,7 +39,7 @@ export const produce = defineHandler<ProduceRequest, ProduceResponse>({
     const syncs: Promise<void>[] = [];
     const responses = request.topicData.map((topic) => ({
       name: topic.name,
-      partitionResponses: topic.partitionData.map((p) => appendPartition(ctx, request.acks, topic.name, p.index, p.records, syncs)),
+      partitionResponses: topic.partitionData.map((p) => appendPartition(ctx, request, topic.name, p.index, p.records, syncs)),
     }));
     if (request.acks === 0) return NO_RESPONSE;
     const response = { responses, throttleTimeMs: 0 };
@@ -50,8 +54,9 @@ export const produce = defineHandler<ProduceRequest, ProduceResponse>({
 });
 
 function appendPartition(
-  ctx: RequestContext, acks: number, topicName: string, index: number, records: Buffer | null, syncs: Promise<void>[],
+  ctx: RequestContext, request: ProduceRequest, topicName: string, index: number, records: Buffer | null, syncs: Promise<void>[],
 ): PartitionResponse {
+  const acks = request.acks;
   if (ctx.apiVersion < 3) return failure(index, ErrorCode.UNSUPPORTED_VERSION);
   if (acks !== 0 && acks !== 1 && acks !== -1) return failure(index, ErrorCode.INVALID_REQUIRED_ACKS);
   if (isInternalTopic(topicName)) return failure(index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topicName}`);
@@ -61,6 +66,11 @@ function appendPartition(
   if (!records || records.length === 0) return failure(index, ErrorCode.CORRUPT_MESSAGE);
   const maxBatch = Number(broker.logs.topicConfig(topicName, 'max.message.bytes') ?? DEFAULT_MAX_MESSAGE_BYTES);
   if (largestBatch(records) > maxBatch) return failure(index, ErrorCode.MESSAGE_TOO_LARGE);
+  if (records.length > TXN_ATTRIBUTES_AT && (records.readInt16BE(TXN_ATTRIBUTES_AT) & TRANSACTIONAL_BIT) !== 0) {
+    // v1 flow: the partition must be in the producer's open transaction (AddPartitionsToTxn).
+    const code = broker.transactions.verifyProduce(request.transactionalId, readProducerId(records), records.readInt16BE(TXN_EPOCH_AT), topicName, index);
+    if (code !== ErrorCode.NONE) return failure(index, code);
+  }
   try {
     const result = log.append(records);
     if (!result.duplicate) broker.waiters.notify(FetchWaiters.key(topicName, index));
@@ -86,6 +96,16 @@ function appendPartition(
     if (code === undefined) throw err;
     return failure(index, code, (err as Error).message);
   }
+}
+
+/** Where the first batch keeps its attributes, producer id and epoch (storage/batch-header.ts). */
+const TXN_ATTRIBUTES_AT = 21;
+const TRANSACTIONAL_BIT = 0x10;
+const TXN_PRODUCER_ID_AT = 43;
+const TXN_EPOCH_AT = 51;
+
+function readProducerId(records: Buffer): number {
+  return records.length < TXN_EPOCH_AT ? -1 : records.readInt32BE(TXN_PRODUCER_ID_AT) * 4294967296 + records.readUInt32BE(TXN_PRODUCER_ID_AT + 4);
 }
 
 /** Size of the largest batch, walking only the 4-byte length fields (offset 8 of each batch). */

@@ -2,9 +2,9 @@
  * FindCoordinator (key 10), versions 0-4 (v3+ flexible; v4 batches keys). kafkajs sends 2,
  * librdkafka 0-2, Java 4+.
  *
- * Single node: the coordinator of every group is this broker (its node id and advertised
- * host/port, as in Metadata). Transaction coordinators (key type 1) are not implemented yet and
- * answer COORDINATOR_NOT_AVAILABLE, which clients retry; an unknown key type is INVALID_REQUEST.
+ * Single node: the coordinator of every group (key type 0) and every transactional id (key
+ * type 1) is this broker (its node id and advertised host/port, as in Metadata); an unknown key
+ * type is INVALID_REQUEST.
  * Left out: v5-6 (share groups).
  */
 import { ErrorCode, type FindCoordinatorRequest, type FindCoordinatorResponse } from '../../../protocol/index.js';
@@ -42,12 +42,10 @@ export const findCoordinator = defineHandler<FindCoordinatorRequest, FindCoordin
 
 function coordinatorFor(ctx: RequestContext, keyType: number): Answer {
   const { broker } = ctx;
-  if (keyType === GROUP_KEY_TYPE) {
+  if (keyType === GROUP_KEY_TYPE || keyType === TRANSACTION_KEY_TYPE) {
     // The listener the client came in on decides the address, as in Metadata.
     const { host, port } = broker.advertisedFor(ctx.conn);
     return { errorCode: ErrorCode.NONE, errorMessage: null, nodeId: broker.nodeId, host, port };
   }
-  const errorCode = keyType === TRANSACTION_KEY_TYPE ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.INVALID_REQUEST;
-  const errorMessage = keyType === TRANSACTION_KEY_TYPE ? 'transactions are not supported yet' : `unknown key type ${keyType}`;
-  return { errorCode, errorMessage, nodeId: -1, host: '', port: -1 };
+  return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `unknown key type ${keyType}`, nodeId: -1, host: '', port: -1 };
 }
