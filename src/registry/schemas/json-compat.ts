@@ -64,7 +64,7 @@ export function compare(d: Diffs, originalNode: Node, updateNode: Node, path: st
       const now = update.json.enum as unknown[];
       const has = (list: unknown[], v: unknown) => list.some((x) => JSON.stringify(x) === JSON.stringify(v));
       const lost = was.filter((v) => !has(now, v));
-      if (lost.length > 0) d.breaking(path, `enum no longer allows ${lost.map((v) => JSON.stringify(v)).join(', ')}`);
+      if (lost.length > 0) d.breaking(path, `the reader's enum lacks ${lost.map((v) => JSON.stringify(v)).join(', ')}`);
       return;
     }
     case 'const':
@@ -98,8 +98,8 @@ function compareCombined(d: Diffs, original: Combined, update: Combined, path: s
   }
   const n = original.branches.length;
   const m = update.branches.length;
-  if (n < m && to === 'allOf') d.breaking(path, `allOf gained a branch (${n} to ${m}), a new condition for old data`);
-  if (n > m && to !== 'allOf') d.breaking(path, `${to} lost a branch (${n} to ${m}); data of the removed branch no longer validates`);
+  if (n < m && to === 'allOf') d.breaking(path, `allOf has more branches in the reader (${m}) than in the writer (${n}): a condition written data need not meet`);
+  if (n > m && to !== 'allOf') d.breaking(path, `${to} has fewer branches in the reader (${m}) than in the writer (${n}): data of the missing branch fails`);
   // A maximum matching of writer branches to compatible reader branches.
   const ok: boolean[][] = original.branches.map((o, i) =>
     update.branches.map((u) => d.compatibleWith((s) => compare(s, o, u, `${path}/${from}/${i}`))),
@@ -118,5 +118,5 @@ function compareCombined(d: Diffs, original: Combined, update: Combined, path: s
   };
   let matched = 0;
   for (let i = 0; i < n; i++) if (tryMatch(i, new Array<boolean>(m).fill(false))) matched++;
-  if (matched < Math.min(n, m)) d.breaking(path, `the ${from} branches changed so that some old branch has no compatible new one`);
+  if (matched < Math.min(n, m)) d.breaking(path, `some ${from} branch of the writer has no compatible branch in the reader`);
 }

@@ -69,7 +69,7 @@ export function compareNumbers(d: Diffs, o: Obj, u: Obj, path: string, wasIntege
   const now = u.multipleOf;
   if (typeof now === 'number' && was !== now) {
     const ratio = typeof was === 'number' ? was / now : NaN;
-    // A divisor of the old step still accepts every old value.
+    // A divisor of the writer's step still accepts every written value.
     if (!(Math.abs(ratio - Math.round(ratio)) < 1e-9 && ratio >= 1)) {
       d.breaking(`${path}/multipleOf`, typeof was === 'number' ? `multipleOf changed from ${was} to ${now}` : `multipleOf ${now} added`);
     }
@@ -122,7 +122,7 @@ export function compareObjects(d: Diffs, oNode: Node, uNode: Node, path: string)
   const hasDefault = (s: unknown) => s !== null && typeof s === 'object' && 'default' in (s as Obj);
   for (const key of Object.keys(oProps)) {
     if (key in uProps && !oReq.has(key) && uReq.has(key) && !hasDefault(uProps[key])) {
-      d.breaking(`${path}/required/${esc(key)}`, `property "${key}" became required without a default`);
+      d.breaking(`${path}/required/${esc(key)}`, `property "${key}" is required by the reader (not by the writer) and has no default`);
     }
   }
   for (const key of new Set([...Object.keys(oProps), ...Object.keys(uProps)])) {
@@ -132,23 +132,23 @@ export function compareObjects(d: Diffs, oNode: Node, uNode: Node, path: string)
       const cover = coveringSchema(u, key);
       if (cover !== undefined) {
         if (!d.compatibleWith((s) => compare(s, child(oN, oProps[key]), child(uN, cover), at))) {
-          d.breaking(at, `property "${key}" removed, and the new schema's pattern or additional properties do not accept its old values`);
+          d.breaking(at, `property "${key}" is not declared by the reader, whose pattern or additional properties do not accept the writer's values for it`);
         }
       } else if (oProps[key] !== false) {
-        d.breaking(at, `property "${key}" removed from a closed content model, so old data holding it no longer validates`);
+        d.breaking(at, `property "${key}" is missing from the reader's closed content model, so written data holding it fails`);
       }
     } else if (!(key in oProps)) {
       if (isOpen(o)) {
         if (classify(child(uN, uProps[key])).kind !== 'empty') {
-          d.breaking(at, `property "${key}" added to an open content model (old data may hold any value under that name)`);
+          d.breaking(at, `property "${key}" is new to the reader while the writer's content model is open (written data may hold any value under that name)`);
         }
         continue;
       }
       const cover = coveringSchema(o, key);
       if (cover !== undefined && !d.compatibleWith((s) => compare(s, child(oN, cover), child(uN, uProps[key]), at))) {
-        d.breaking(at, `property "${key}" added, but the old schema's pattern or additional properties allowed other values under it`);
+        d.breaking(at, `property "${key}" is new to the reader, but the writer's pattern or additional properties allowed other values under it`);
       }
-      if (uReq.has(key) && !hasDefault(uProps[key])) d.breaking(at, `required property "${key}" added without a default`);
+      if (uReq.has(key) && !hasDefault(uProps[key])) d.breaking(at, `property "${key}" is required by the reader, has no default, and the writer does not declare it`);
     } else {
       compare(d, child(oN, oProps[key]), child(uN, uProps[key]), at);
     }
@@ -160,7 +160,7 @@ export function compareObjects(d: Diffs, oNode: Node, uNode: Node, path: string)
   const oAp = schemaOf(o.additionalProperties);
   const uAp = schemaOf(u.additionalProperties);
   const apPath = `${path}/additionalProperties`;
-  if (oPermits && !uPermits) d.breaking(apPath, 'additionalProperties set to false: old data with extra properties no longer validates');
+  if (oPermits && !uPermits) d.breaking(apPath, 'the reader sets additionalProperties to false, so written data with extra properties fails');
   else if (oPermits === uPermits && uAp !== undefined) {
     if (oAp === undefined) d.breaking(apPath, 'additionalProperties narrowed from anything to a schema');
     else compare(d, child(oN, oAp), child(uN, uAp), apPath);
@@ -211,16 +211,16 @@ export function compareArrays(d: Diffs, oNode: Node, uNode: Node, path: string):
       if (open(u)) continue;
       const c = cover(u);
       if (c !== undefined ? !d.compatibleWith((s) => compare(s, child(oN, oT[i]), child(uN, c), at)) : oT[i] !== false) {
-        d.breaking(at, `tuple item ${i} removed and the new schema does not accept its old values`);
+        d.breaking(at, `tuple item ${i} is missing from the reader, which does not accept the writer's values there`);
       }
     } else {
       if (open(o)) {
-        if (classify(child(uN, uT[i])).kind !== 'empty') d.breaking(at, `tuple item ${i} added to an open tuple (old data may hold anything there)`);
+        if (classify(child(uN, uT[i])).kind !== 'empty') d.breaking(at, `tuple item ${i} is new to the reader while the writer's tuple is open (written data may hold anything there)`);
         continue;
       }
       const c = cover(o);
       if (c !== undefined && !d.compatibleWith((s) => compare(s, child(oN, c), child(uN, uT[i]), at))) {
-        d.breaking(at, `tuple item ${i} added, but the old schema allowed other values there`);
+        d.breaking(at, `tuple item ${i} is new to the reader, but the writer allowed other values there`);
       }
     }
   }

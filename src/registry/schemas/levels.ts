@@ -7,8 +7,10 @@
  * - FORWARD: the latest version can read data written with the candidate (producers upgrade
  *   first). FORWARD_TRANSITIVE: every version can.
  * - FULL: both directions against the latest. FULL_TRANSITIVE: both against every version.
- * Each type's rules are one function of (reader, writer) returning what broke; a schema of another
- * type than an existing version's is incompatible with it.
+ * Each type's rules are one function of (reader, writer) returning what broke, each message
+ * phrased from the writer's schema to the reader's ("changed from <writer> to <reader>"); the
+ * prefix says which direction and which version. A schema of another type than an existing
+ * version's is incompatible with it.
  */
 import { AvroSchema } from './avro.js';
 import { avroBreaks } from './avro-compat.js';
@@ -40,10 +42,10 @@ export function checkLevel(
   against.forEach((old, i) => {
     const which = i === 0 ? 'the latest version' : `the version ${i} before the latest`;
     if (rule.backward) {
-      for (const m of breaks(candidate, old)) messages.push(`BACKWARD against ${which}: ${m}`);
+      for (const m of breaks(candidate, old)) messages.push(`BACKWARD against ${which} (the new schema reading its data): ${m}`);
     }
     if (rule.forward) {
-      for (const m of breaks(old, candidate)) messages.push(`FORWARD against ${which}: ${m}`);
+      for (const m of breaks(old, candidate)) messages.push(`FORWARD against ${which} (it reading the new schema's data): ${m}`);
     }
   });
   return { compatible: messages.length === 0, messages };

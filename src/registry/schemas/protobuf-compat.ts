@@ -54,7 +54,7 @@ function compareNested(ctx: Ctx, writer: protobuf.ReflectionObject[], reader: pr
   for (const w of writer) {
     if (!(w instanceof protobuf.Type)) continue; // enums may come and go
     const r = readerTypes.get(w.name);
-    if (!r) ctx.out.push(`message ${scope}${w.name} removed`);
+    if (!r) ctx.out.push(`message ${scope}${w.name} of the writer is missing from the reader`);
     else compareMessages(ctx, w, r, `${scope}${w.name}`);
   }
 }
@@ -77,9 +77,9 @@ function compareMessages(ctx: Ctx, w: protobuf.Type, r: protobuf.Type, path: str
     const existing = oneof.fieldsArray.filter((f) => wOneofOf.has(f.id));
     for (const f of moved) wTop.delete(f.id); // moved, not removed
     if (moved.length > 1) {
-      ctx.out.push(`${path}: fields ${moved.map((f) => f.id).join(', ')} moved into oneof ${oneof.name} (old data may set several)`);
+      ctx.out.push(`${path}: fields ${moved.map((f) => f.id).join(', ')} of the writer are all in the reader's oneof ${oneof.name} (written data may set several)`);
     } else if (moved.length === 1 && existing.length > 0) {
-      ctx.out.push(`${path}: field ${moved[0].id} moved into oneof ${oneof.name}, which already held fields`);
+      ctx.out.push(`${path}: field ${moved[0].id} of the writer is in the reader's oneof ${oneof.name}, which also holds fields of the writer's oneofs`);
     }
   }
   const wOneofs = new Map(w.oneofsArray.filter((o) => !isSynthetic(o)).map((o) => [o.name, o]));
@@ -88,7 +88,7 @@ function compareMessages(ctx: Ctx, w: protobuf.Type, r: protobuf.Type, path: str
     if (!wo) continue; // a new oneof
     for (const f of wo.fieldsArray) {
       const now = ro.fieldsArray.find((x) => x.id === f.id);
-      if (!now && !rAll.has(f.id)) ctx.out.push(`${path}.${ro.name}: field ${f.name} (${f.id}) removed from the oneof`);
+      if (!now && !rAll.has(f.id)) ctx.out.push(`${path}.${ro.name}: field ${f.name} (${f.id}) of the writer's oneof is missing from the reader`);
       else if (now) compareFields(ctx, f, now, `${path}.${f.name}`);
     }
   }
@@ -96,9 +96,9 @@ function compareMessages(ctx: Ctx, w: protobuf.Type, r: protobuf.Type, path: str
     const wf = wTop.get(id);
     const rf = rTop.get(id);
     if (wf && !rf) {
-      if (wf.rule === 'required' && !rAll.has(id)) ctx.out.push(`${path}.${wf.name}: required field ${id} removed`);
+      if (wf.rule === 'required' && !rAll.has(id)) ctx.out.push(`${path}.${wf.name}: required field ${id} of the writer is missing from the reader`);
     } else if (rf && !wf) {
-      if (rf.rule === 'required' && !wAll.has(id)) ctx.out.push(`${path}.${rf.name}: required field ${id} added`);
+      if (rf.rule === 'required' && !wAll.has(id)) ctx.out.push(`${path}.${rf.name}: the reader requires field ${id}, which the writer does not have`);
     } else if (wf && rf) compareFields(ctx, wf, rf, `${path}.${wf.name}`);
   }
   // Fields whose oneof membership changed are compared by number too.
