@@ -45,8 +45,9 @@ export async function deleteSubject(registry: Registry, subject: string, permane
 export async function deleteVersion(registry: Registry, subject: string, version: number | 'latest', permanent: boolean): Promise<number> {
   registry.catchUp();
   checkWritable(registry, subject);
-  // Soft delete looks at live versions ('latest' is the newest live one); permanent at all.
-  const entry = registry.version(subject, version, permanent);
+  // 'latest' is the newest live version for a soft delete, the newest of all for a permanent one;
+  // a numbered version is found deleted or not, so that the answer can say which step is missing.
+  const entry = registry.version(subject, version, permanent || version !== 'latest');
   if (!permanent) {
     if (entry.deleted) {
       throw new RegistryError(ErrorCode.VERSION_SOFT_DELETED, `Subject '${subject}' Version ${entry.version} was soft deleted.Set permanent=true to delete permanently`);
