@@ -39,6 +39,12 @@ Options (each also settable as an environment variable):
   --offsets-retention-minutes N
                             drop offsets of groups empty this long
                                                       BROOKLET_OFFSETS_RETENTION_MINUTES (default 10080, 7 days)
+  --transaction-max-timeout-ms N
+                            longest transaction.timeout.ms a producer may ask for
+                                                      BROOKLET_TRANSACTION_MAX_TIMEOUT_MS (default 900000)
+  --transaction-abort-timed-out-interval-ms N
+                            how often transactions open past their timeout are aborted
+                                                      BROOKLET_TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS (default 10000)
   --flush-policy P          never|interval|always: when data is fdatasync'd (see README)
                                                       BROOKLET_FLUSH_POLICY      (default never, as Kafka)
   --flush-interval-ms N     for interval: longest time data stays unsynced
@@ -97,6 +103,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         'group-initial-rebalance-delay-ms': { type: 'string' },
         'group-min-session-timeout-ms': { type: 'string' },
         'offsets-retention-minutes': { type: 'string' },
+        'transaction-max-timeout-ms': { type: 'string' },
+        'transaction-abort-timed-out-interval-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -142,6 +150,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       v['group-min-session-timeout-ms'] ?? env.BROOKLET_GROUP_MIN_SESSION_TIMEOUT_MS),
     offsetsRetentionMinutes: integer('offsets-retention-minutes',
       v['offsets-retention-minutes'] ?? env.BROOKLET_OFFSETS_RETENTION_MINUTES),
+    transactionMaxTimeoutMs: integer('transaction-max-timeout-ms', v['transaction-max-timeout-ms'] ?? env.BROOKLET_TRANSACTION_MAX_TIMEOUT_MS),
+    transactionAbortTimedOutIntervalMs: integer('transaction-abort-timed-out-interval-ms',
+      v['transaction-abort-timed-out-interval-ms'] ?? env.BROOKLET_TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS),
   };
   if (v['no-http']) config.http = false;
   else if (env.BROOKLET_HTTP !== undefined) config.http = boolean('BROOKLET_HTTP', env.BROOKLET_HTTP);

@@ -8,7 +8,7 @@ import type { LogManager } from '../../../storage/log-manager.js';
 import type { GroupCoordinator } from '../group-coordinator.js';
 import { OFFSETS_TOPIC, partitionFor } from '../offsets-log.js';
 import type { ProducerIds } from '../producer-ids.js';
-import { LogMarkerWriter } from './markers.js';
+import { LogMarkerWriter, type MarkerWriter } from './markers.js';
 import { TransactionStateLog } from './txn-log.js';
 import { TransactionCoordinator, TXN_DEFAULTS, type TxnCoordinatorConfig } from './txn-coordinator.js';
 import type { TxnPartition } from './txn-state.js';
@@ -29,7 +29,7 @@ export interface TxnServices {
 export function startTransactionCoordinator(s: TxnServices, config: Partial<TxnCoordinatorConfig> = {}): TransactionCoordinator {
   const coordinator = new TransactionCoordinator({
     store: new TransactionStateLog(s.logs),
-    markers: new LogMarkerWriter(s.logs, (topic) => topic === OFFSETS_TOPIC, s.onMarker),
+    markers: withKillHook(new LogMarkerWriter(s.logs, (topic) => topic === OFFSETS_TOPIC, s.onMarker)),
     groupOffsets: s.groups.offsets,
     allocateProducerId: () => s.producerIds.allocate(),
     offsetsPartitionOf: (groupId) => ({ topic: OFFSETS_TOPIC, partition: partitionFor(groupId, s.logs.getTopic(OFFSETS_TOPIC)?.partitions ?? 1) }),
@@ -38,4 +38,21 @@ export function startTransactionCoordinator(s: TxnServices, config: Partial<TxnC
   coordinator.load();
   coordinator.start();
   return coordinator;
+}
+
+/**
+ * Test hook for the fault suite (test/faults/transactions-kill.test.ts), unset in normal use:
+ * with BROOKLET_TEST_TXN_KILL_AFTER_MARKERS=N the process kills itself with SIGKILL instead of
+ * writing its N+1th marker (0: right after the first commit or abort decision was recorded).
+ */
+function withKillHook(writer: MarkerWriter): MarkerWriter {
+  const setting = process.env.BROOKLET_TEST_TXN_KILL_AFTER_MARKERS;
+  if (!setting) return writer;
+  let left = Number(setting);
+  return {
+    write(tp, marker, now) {
+      if (left-- === 0) process.kill(process.pid, 'SIGKILL');
+      writer.write(tp, marker, now);
+    },
+  };
 }
