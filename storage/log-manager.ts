@@ -30,7 +30,7 @@ import { GroupCommitter, type GroupCommitStats, type SyncRound } from './group-c
 import { PartitionLog } from './log.js';
 import { LogMaintenance } from './retention/log-maintenance.js';
 import { SyncLog } from './sync-log.js';
-import { checkTopicName, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
+import { checkTopicName, ensurePartitionMetadata, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
 
 export { StorageError, type StorageErrorCode } from './errors.js';
 export { DataDirLockedError } from './data-dir-lock.js';
@@ -68,6 +68,8 @@ export class LogManager {
   readonly openedAfterCleanShutdown: boolean;
   private readonly defaults: TopicConfigDefaults;
   private readonly topics = new Map<string, OpenTopic>();
+  /** Topic id (hex) -> name, for the requests that name topics by id (Fetch 13+, Metadata 10+). */
+  private readonly topicIds = new Map<string, string>();
   /** Broker-wide topic defaults changed at run time (dynamic broker configs), by topic config name. */
   private brokerOverrides: Record<string, string> = {};
   private closed = false;
@@ -112,8 +114,10 @@ export class LogManager {
       const logs = [];
       for (let p = 0; p < info.partitions; p++) {
         logs.push(manager.openPartition(info, p, clean, recoveryPoints.get(partitionKey(info.name, p)) ?? 0));
+        ensurePartitionMetadata(manager.partitionDir(info.name, p), info.topicId);
       }
       manager.topics.set(info.name, { info, logs });
+      manager.topicIds.set(info.topicId.toString('hex'), info.name);
     }
     removeCleanShutdownMarker(dataDir);
     manager.scheduler = new FlushScheduler(
@@ -143,6 +147,7 @@ export class LogManager {
       logs.push(this.openPartition(info, p, true, 0));
     }
     this.topics.set(name, { info, logs });
+    this.topicIds.set(info.topicId.toString('hex'), name);
     this.saveTopics();
     return copyTopic(info);
   }
@@ -152,6 +157,7 @@ export class LogManager {
     const topic = this.topics.get(name);
     if (topic === undefined) return false;
     this.topics.delete(name);
+    this.topicIds.delete(topic.info.topicId.toString('hex'));
     this.saveTopics();
     for (const log of topic.logs) log.delete();
     this.maintenance.writeCheckpoint(); // a topic made again under this name starts at 0
@@ -221,6 +227,17 @@ export class LogManager {
   runRetention(now: number = Date.now()): void {
     this.ensureOpen();
     this.maintenance.runRetention(now);
+  }
+
+  /** The topic with this 16-byte id, if any. */
+  topicById(topicId: Buffer): TopicInfo | undefined {
+    const name = this.topicIds.get(topicId.toString('hex'));
+    return name === undefined ? undefined : this.getTopic(name);
+  }
+
+  /** The name of the topic with this id (no copy; the fetch path asks per request). */
+  topicNameById(topicId: Buffer): string | undefined {
+    return this.topicIds.get(topicId.toString('hex'));
   }
 
   getTopic(name: string): TopicInfo | undefined {

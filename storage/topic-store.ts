@@ -64,12 +64,15 @@ export function loadTopics(dataDir: string): TopicInfo[] {
   if (!fs.existsSync(file)) return [];
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; topics: StoredTopic[] };
   if (stored.version !== 1) throw new Error(`${file}: unsupported version ${stored.version}`);
-  return stored.topics.map((t) => ({
+  const topics = stored.topics.map((t) => ({
     name: t.name,
-    topicId: Buffer.from(t.topicId, 'base64url'),
+    // A topic written without an id gets one now, kept from then on (as Kafka assigns ids to old topics).
+    topicId: t.topicId ? Buffer.from(t.topicId, 'base64url') : randomUuid(),
     partitions: t.partitions,
     configs: { ...t.configs },
   }));
+  if (stored.topics.some((t) => !t.topicId)) saveTopics(dataDir, topics);
+  return topics;
 }
 
 export function saveTopics(dataDir: string, topics: TopicInfo[]): void {
@@ -80,6 +83,11 @@ export function saveTopics(dataDir: string, topics: TopicInfo[]): void {
     configs: t.configs,
   }));
   writeFileAtomic(path.join(dataDir, TOPICS_FILE), JSON.stringify({ version: 1, topics: stored }, null, 2) + '\n');
+}
+
+/** Writes partition.metadata where a partition directory has none (one made before ids existed). */
+export function ensurePartitionMetadata(partitionDir: string, topicId: Buffer): void {
+  if (!fs.existsSync(path.join(partitionDir, 'partition.metadata'))) writePartitionMetadata(partitionDir, topicId);
 }
 
 export function writePartitionMetadata(partitionDir: string, topicId: Buffer): void {

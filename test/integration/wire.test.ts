@@ -40,8 +40,8 @@ describe('wire protocol', () => {
       expect(body.errorCode).toBe(0);
       const ranges = Object.fromEntries(body.apiKeys.map((k: any) => [k.apiKey, [k.minVersion, k.maxVersion]]));
       expect(ranges[PRODUCE]).toEqual([0, 8]);
-      expect(ranges[FETCH]).toEqual([4, 12]);
-      expect(ranges[METADATA]).toEqual([0, 9]);
+      expect(ranges[FETCH]).toEqual([4, 17]);
+      expect(ranges[METADATA]).toEqual([0, 12]);
       expect(ranges[API_VERSIONS]).toEqual([0, 4]);
     }
   });

@@ -1,5 +1,8 @@
 /**
- * Fetch (key 1), versions 4-12 (13+ address topics by id only).
+ * Fetch (key 1), versions 4-17. v13+ name topics by id only (the id Metadata v10+ gave); an id
+ * this broker does not know answers UNKNOWN_TOPIC_ID on each of its partitions, as Kafka does.
+ * v15-17 add only fields for followers and KRaft voters (replica state, directory ids), which a
+ * single node ignores.
  *
  * Reads each requested partition from its fetch offset: at most partition_max_bytes per partition
  * and max_bytes in all, stopping at batch boundaries, except that the first partition with data
@@ -28,7 +31,7 @@ const READ_COMMITTED = 1;
 export const fetch = defineHandler<FetchRequest, FetchResponse>({
   apiKey: 1,
   name: 'Fetch',
-  versions: { min: 4, max: 12 },
+  versions: { min: 4, max: 17 },
   handle(request, ctx) {
     if (request.sessionId !== 0) {
       return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
@@ -42,7 +45,7 @@ export const fetch = defineHandler<FetchRequest, FetchResponse>({
 
 /** Waits for appends; at shutdown answers what it already had (the logs are closing under it). */
 async function longPoll(request: FetchRequest, ctx: RequestContext, before: FetchResponse): Promise<FetchResponse> {
-  const keys = request.topics.flatMap((t) => t.partitions.map((p) => FetchWaiters.key(t.topic, p.partition)));
+  const keys = request.topics.flatMap((t) => t.partitions.map((p) => FetchWaiters.key(topicName(ctx, t) ?? '', p.partition)));
   const deadline = Date.now() + request.maxWaitMs;
   for (;;) {
     const remaining = deadline - Date.now();
@@ -62,8 +65,12 @@ function readAll(request: FetchRequest, ctx: RequestContext): { response: FetchR
   const readCommitted = request.isolationLevel === READ_COMMITTED;
   const responses = request.topics.map((topic) => ({
     topic: topic.topic,
+    topicId: topic.topicId,
     partitions: topic.partitions.map((p) => {
-      const data = readPartition(ctx, topic.topic, p, Math.min(p.partitionMaxBytes, budget), bytes === 0, readCommitted);
+      const name = topicName(ctx, topic);
+      const data = name === undefined
+        ? failed(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
+        : readPartition(ctx, name, p, Math.min(p.partitionMaxBytes, budget), bytes === 0, readCommitted);
       if (data.errorCode !== ErrorCode.NONE) hasError = true;
       const size = data.size;
       bytes += size;
@@ -72,6 +79,11 @@ function readAll(request: FetchRequest, ctx: RequestContext): { response: FetchR
     }),
   }));
   return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError };
+}
+
+/** v13+ name a topic by id; undefined for an id no topic has. */
+function topicName(ctx: RequestContext, topic: FetchRequest.FetchTopic): string | undefined {
+  return ctx.apiVersion >= 13 ? ctx.broker.logs.topicNameById(topic.topicId) : topic.topic;
 }
 
 function readPartition(

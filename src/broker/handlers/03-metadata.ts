@@ -1,5 +1,7 @@
 /**
- * Metadata (key 3), versions 0-9 (10+ carry topic ids and stay off until ids work end to end).
+ * Metadata (key 3), versions 0-12. v10+ answer each topic's id (kept in partition.metadata);
+ * a v10+ request may name a topic by id alone (name null): a known id answers that topic, an
+ * unknown one UNKNOWN_TOPIC_ID, as Kafka does.
  * One broker (this one) leads every partition at leader epoch 0 with itself as the only replica.
  * Topics: v0's empty list and v1+'s null mean "all topics". An unknown topic is auto-created when
  * the broker allows it (default on) and the request does too (allow_auto_topic_creation, v4+);
@@ -19,13 +21,15 @@ type TopicResponse = MetadataResponse.MetadataResponseTopic;
 export const metadata = defineHandler<MetadataRequest, MetadataResponse>({
   apiKey: 3,
   name: 'Metadata',
-  versions: { min: 0, max: 9 },
+  versions: { min: 0, max: 12 },
   handle(request, ctx) {
     const { broker } = ctx;
     const wantsAll = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
     const topics: TopicResponse[] = wantsAll
       ? broker.logs.listTopics().map((t) => describeTopic(broker, t))
-      : request.topics!.map((t) => lookup(broker, t.name ?? '', request.allowAutoTopicCreation));
+      : request.topics!.map((t) => (t.name === null && t.topicId && !isZeroUuid(t.topicId)
+        ? lookupById(broker, t.topicId)
+        : lookup(broker, t.name ?? '', request.allowAutoTopicCreation)));
     // The address of the listener this client came in on, as Kafka answers per listener.
     const { host, port } = broker.advertisedFor(ctx.conn);
     return {
@@ -40,6 +44,16 @@ export const metadata = defineHandler<MetadataRequest, MetadataResponse>({
     topics: (request.topics ?? []).map((t) => ({ name: t.name ?? '', errorCode, partitions: [] })),
   }),
 });
+
+function isZeroUuid(id: Buffer): boolean {
+  return id.every((b) => b === 0);
+}
+
+function lookupById(broker: Broker, topicId: Buffer): TopicResponse {
+  const topic = broker.logs.topicById(topicId);
+  if (topic) return describeTopic(broker, topic);
+  return { name: null, topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, isInternal: false, partitions: [] };
+}
 
 function lookup(broker: Broker, name: string, allowAutoCreate: boolean): TopicResponse {
   const existing = broker.logs.getTopic(name);
