@@ -38,6 +38,7 @@ import { describeProducers } from './handlers/61-describe-producers.js';
 import { describeTransactions } from './handlers/65-describe-transactions.js';
 import { listTransactionsHandler } from './handlers/66-list-transactions.js';
 import { describeCluster } from './handlers/60-describe-cluster.js';
+import { describeTopicPartitions } from './handlers/75-describe-topic-partitions.js';
 
 const HANDLERS: readonly ApiHandler[] = [
   produce,
@@ -75,6 +76,7 @@ const HANDLERS: readonly ApiHandler[] = [
   describeTransactions,
   listTransactionsHandler,
   describeCluster,
+  describeTopicPartitions,
 ];
 
 export const ROUTES: ReadonlyMap<number, ApiHandler> = new Map(HANDLERS.map((h) => [h.apiKey, h]));
