@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { Broker } from './broker/broker.js';
 import { BrokerRequestProcessor } from './broker/request-processor.js';
 import { resolveConfig, type BrokerConfig } from './config.js';
+import { registrySchemaLookup } from './console/registry-lookup.js';
 import { startBrokerHttp, type BrokerHttp } from './http/broker-http.js';
 import { createLogger } from './logging/logger.js';
 import { startSchemaRegistry, type RunningSchemaRegistry } from './registry/index.js';
@@ -147,7 +148,11 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
 
   const named = bound.length > 1 || config.listeners
     ? ` (${bound.map((l) => `${l.name} ${l.bootstrap}`).join(', ')})` : '';
-  if (http) http.readiness.state = 'ready';
+  if (http) {
+    http.console.bootstrap = bound.map((l) => l.bootstrap).join(',');
+    if (registry) http.console.schemaLookup = registrySchemaLookup(registry.registry);
+    http.readiness.state = 'ready';
+  }
   const httpUrl = http?.url ?? null;
   const schemaRegistryUrl = registry?.url ?? null;
   const urls = { console: httpUrl ? `${httpUrl}/` : null, metrics: httpUrl ? `${httpUrl}/metrics` : null, schemaRegistry: schemaRegistryUrl };

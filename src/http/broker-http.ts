@@ -10,6 +10,8 @@
 import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import type { BrokerConfig } from '../config.js';
+import type { SchemaLookup } from '../console/fields.js';
+import { addConsoleRoutes } from '../console/routes.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { addMetricsRoute } from '../metrics/route.js';
 import { registerScrapeGauges } from '../metrics/scrape-gauges.js';
@@ -26,6 +28,8 @@ export interface BrokerHttp {
   /** 'http://host:port' */
   readonly url: string;
   readonly readiness: ReadinessState;
+  /** What the console shows that is known only later in startBroker: set when known. */
+  readonly console: { bootstrap: string; schemaLookup: SchemaLookup | null };
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export async function startBrokerHttp({ config, broker, log, connections }: Brok
   const router = new Router();
   addHealthRoutes(router, readiness);
   addMetricsRoute(router, metrics);
+  const consoleState: BrokerHttp['console'] = { bootstrap: '', schemaLookup: null };
+  addConsoleRoutes(router, broker, { bootstrap: () => consoleState.bootstrap, schemaLookup: () => consoleState.schemaLookup });
   let listener;
   try {
     listener = await startHttpListener(router, {
@@ -64,6 +70,7 @@ export async function startBrokerHttp({ config, broker, log, connections }: Brok
   return {
     url: listener.url,
     readiness,
+    console: consoleState,
     close: async () => {
       readiness.state = 'stopping';
       broker.metrics = null;
