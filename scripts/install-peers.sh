@@ -82,6 +82,20 @@ else
   [[ "${CI:-}" == "true" ]] && exit 1
 fi
 
+# --- Chromium (the web console's browser tests) from Debian -------------------------------------
+# test/console/browser.test.ts drives /usr/bin/chromium headless through playwright-core; no
+# browser is ever downloaded. Without root the tests fail naming this script.
+if [[ -x /usr/bin/chromium ]]; then
+  echo "chromium: $(/usr/bin/chromium --version 2>/dev/null | head -1) at /usr/bin/chromium"
+elif command -v apt-get >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  echo "chromium: installed $(/usr/bin/chromium --version 2>/dev/null | head -1) from Debian"
+else
+  echo "chromium: not installed (needs root and apt-get: apt-get install chromium); the console's browser tests will fail" >&2
+  [[ "${CI:-}" == "true" ]] && exit 1
+fi
+
 # --- @confluentinc/kafka-javascript (librdkafka for Node) -------------------------------------
 # Its install script fetches a prebuilt binary from GitHub releases and falls back to building
 # the librdkafka it ships. The default (static) build downloads zlib, OpenSSL, zstd and curl
