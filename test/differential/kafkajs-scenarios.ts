@@ -17,7 +17,7 @@ export function kafkajs(side: Side, retries = 5): Kafka {
     retry: { retries, initialRetryTime: 100 }, connectionTimeout: 10_000 });
 }
 
-async function withAdmin<T>(side: Side, body: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(side: Side, body: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafkajs(side).admin();
   await admin.connect();
   try {
