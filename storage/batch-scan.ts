@@ -26,6 +26,11 @@ export interface ScanOutcome {
 export interface ScanSource {
   readonly baseOffset: number;
   readonly size: number;
+  /**
+   * False for a segment the cleaner may have written (every sealed segment at open): its offsets
+   * only increase, with gaps where records were compacted away. Default true: dense.
+   */
+  readonly dense?: boolean;
   readRange(start: number, length: number): Buffer;
 }
 
@@ -41,10 +46,11 @@ export function scanBatches(source: ScanSource, from: number, checkCrc: boolean,
     return start - windowStart;
   };
   let position = from;
-  // Brooklet's offsets are dense (no compaction yet): from the start of a segment each batch
-  // must begin exactly where the previous one ended, so a flipped bit in a base offset (which
-  // the CRC does not cover) is caught. A walk starting mid-file learns the offset from its first
-  // batch. (Compaction, when it comes, must relax this to "increasing".)
+  // Offsets written by appends are dense: from the start of a segment each batch must begin
+  // exactly where the previous one ended, so a flipped bit in a base offset (which the CRC does
+  // not cover) is caught. A walk starting mid-file learns the offset from its first batch. A
+  // segment the cleaner may have written (dense: false) only needs increasing offsets; the
+  // active segment, the only one a torn write can hit, is never cleaned and stays dense.
   let expectedBaseOffset = from === 0 ? source.baseOffset : -1;
   while (position < source.size) {
     if (source.size - position < BATCH_HEADER_SIZE) return { end: position, problem: 'short batch header' };
@@ -58,7 +64,7 @@ export function scanBatches(source: ScanSource, from: number, checkCrc: boolean,
     if (header.baseOffset < Math.max(expectedBaseOffset, source.baseOffset) || header.lastOffsetDelta < 0 || lastOffset - source.baseOffset > INT32_MAX) {
       return { end: position, problem: 'offsets not increasing' };
     }
-    if (expectedBaseOffset >= 0 && header.baseOffset !== expectedBaseOffset) return { end: position, problem: 'offset gap' };
+    if (expectedBaseOffset >= 0 && source.dense !== false && header.baseOffset !== expectedBaseOffset) return { end: position, problem: 'offset gap' };
     if (checkCrc) {
       at = cover(position, size);
       if (!verifyBatchCrc(window, at)) return { end: position, problem: 'bad crc' };

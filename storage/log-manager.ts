@@ -7,6 +7,7 @@
  *   meta.properties, topics.json            (topic-store.ts)
  *   recovery-point-offset-checkpoint        (checkpoint.ts)
  *   log-start-offset-checkpoint             (retention/log-start-checkpoint.ts)
+ *   cleaner-offset-checkpoint               (cleaner/log-cleaner.ts)
  *   .kafka_cleanshutdown                    (checkpoint.ts; only while stopped cleanly)
  *   <topic>-<partition>/                    partition.metadata + segments (segment.ts)
  *
@@ -28,6 +29,7 @@ import { DataDirLock } from './data-dir-lock.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { GroupCommitter, type GroupCommitStats, type SyncRound } from './group-commit.js';
 import { PartitionLog } from './log.js';
+import { LogCleaner, type CleanResult } from './cleaner/log-cleaner.js';
 import { LogMaintenance } from './retention/log-maintenance.js';
 import { SyncLog } from './sync-log.js';
 import { checkTopicName, ensurePartitionMetadata, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
@@ -52,6 +54,8 @@ export interface LogManagerOptions {
   syncLogPath?: string;
   /** log.retention.check.interval.ms (default 300000, Kafka's). */
   retentionCheckIntervalMs?: number;
+  /** log.cleaner.backoff.ms: the cleaner's sleep when no compacted log is due (default 15000, Kafka's). */
+  cleanerBackoffMs?: number;
 }
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
@@ -80,6 +84,8 @@ export class LogManager {
   private lock: DataDirLock | null = null;
   /** Retention, DeleteRecords and the log-start checkpoint (storage/retention/). */
   private maintenance!: LogMaintenance;
+  /** Compaction of cleanup.policy=compact topics (storage/cleaner/). */
+  private cleaner!: LogCleaner;
   private logStartPoints = new Map<string, number>();
 
   private constructor(dataDir: string, defaults: TopicConfigDefaults, clusterId: string, clean: boolean) {
@@ -110,6 +116,7 @@ export class LogManager {
     const recoveryPoints = readRecoveryPoints(dataDir);
     manager.maintenance = new LogMaintenance({ dataDir, logs: () => manager.allLogs(), retentionCheckIntervalMs: options.retentionCheckIntervalMs, onError });
     manager.logStartPoints = manager.maintenance.logStarts.read();
+    manager.cleaner = new LogCleaner({ dataDir, logs: () => manager.allLogs(), onError, backoffMs: options.cleanerBackoffMs });
     for (const info of loadTopics(dataDir)) {
       const logs = [];
       for (let p = 0; p < info.partitions; p++) {
@@ -129,6 +136,7 @@ export class LogManager {
     );
     manager.scheduler.start();
     manager.maintenance.start();
+    manager.cleaner.start();
     return manager;
   }
 
@@ -161,6 +169,7 @@ export class LogManager {
     this.saveTopics();
     for (const log of topic.logs) log.delete();
     this.maintenance.writeCheckpoint(); // a topic made again under this name starts at 0
+    this.cleaner.forgetTopic(name);
     return true;
   }
 
@@ -221,6 +230,15 @@ export class LogManager {
   deleteRecords(log: PartitionLog, offset: number): number {
     this.ensureOpen();
     return this.maintenance.deleteRecords(log, offset);
+  }
+
+  /**
+   * Cleans `log` now (a compacted topic): when it is due, or whatever its dirty ratio with
+   * `force`. Null when nothing was cleaned. The cleaner's timer does this on its own.
+   */
+  cleanNow(log: PartitionLog, now: number = Date.now(), force = false): Promise<CleanResult | null> {
+    this.ensureOpen();
+    return this.cleaner.clean(log, now, force);
   }
 
   /** One retention pass now (the timer runs one every log.retention.check.interval.ms). */
@@ -293,6 +311,7 @@ export class LogManager {
     if (this.closed) return;
     this.scheduler.stop();
     this.maintenance.stop();
+    await this.cleaner.stop();
     await this.committer.idle();
     this.close();
   }
@@ -305,6 +324,7 @@ export class LogManager {
     if (this.closed) return;
     this.scheduler.stop();
     this.maintenance.stop();
+    void this.cleaner.stop(); // a clean in progress gives up at its next slice
     for (const log of this.allLogs()) log.close();
     this.committer.settleAll();
     this.writeCheckpoint(true);
@@ -321,6 +341,7 @@ export class LogManager {
   stopBackgroundWork(): void {
     this.scheduler.stop();
     this.maintenance.stop();
+    void this.cleaner.stop();
   }
 
   private allLogs(): PartitionLog[] {

@@ -19,6 +19,7 @@ import { parseIncomingBatches } from './incoming-batches.js';
 import type { BatchPlacement } from './index-cadence.js';
 import { cutAtOffset, readSegments, segmentIndexFor, type ReadResult } from './log-read.js';
 import { ProducerStateManager } from './producer-state.js';
+import { completeOrRollBackSwaps } from './cleaner/swap.js';
 import { deleteSegmentFiles, recoverSegments, type RecoveryReport } from './recovery.js';
 import { Segment } from './segment.js';
 import type { SyncLog } from './sync-log.js';
@@ -94,6 +95,7 @@ export class PartitionLog {
   static open(options: OpenPartitionOptions): PartitionLog {
     const now = options.now ?? Date.now();
     fs.mkdirSync(options.dir, { recursive: true });
+    completeOrRollBackSwaps(options.dir); // a clean cut short by a crash (cleaner/swap.ts)
     const baseOffsets = fs
       .readdirSync(options.dir)
       .filter((name) => /^\d{20}\.log$/.test(name))
@@ -101,7 +103,9 @@ export class PartitionLog {
       .sort((a, b) => a - b);
     const segments = baseOffsets.map((base, i) => {
       const last = i === baseOffsets.length - 1;
-      return Segment.open(options.dir, base, options.config.indexIntervalBytes, now, last ? options.config.segmentBytes : 0);
+      const segment = Segment.open(options.dir, base, options.config.indexIntervalBytes, now, last ? options.config.segmentBytes : 0);
+      segment.denseOffsets = last; // any sealed segment may have been compacted
+      return segment;
     });
     const recovery = recoverSegments(segments, { cleanShutdown: options.cleanShutdown, recoveryPoint: options.recoveryPoint });
     if (segments.length === 0) segments.push(Segment.open(options.dir, 0, options.config.indexIntervalBytes, now, options.config.segmentBytes));

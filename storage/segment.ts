@@ -58,6 +58,8 @@ export class Segment {
   nextOffset: number;
   /** Time segment.ms is measured from: the first batch's max timestamp, or creation time. */
   rollingTimestamp: number;
+  /** False when the cleaner may have left gaps between offsets (batch-scan.ts): set for sealed segments at open. */
+  denseOffsets = true;
   private cadence: IndexCadence;
   private fd: number | null;
   private mapping: ReadOnlyMapping | null = null;
@@ -226,7 +228,7 @@ export class Segment {
    */
   scan(from: number, checkCrc: boolean, visit: (batch: ScannedBatch) => void | 'stop'): ScanOutcome {
     const size = this.guard?.damage?.validEnd ?? this.size;
-    return scanBatches({ baseOffset: this.baseOffset, size, readRange: (s, l) => this.readRange(s, l) }, from, checkCrc, visit);
+    return scanBatches({ baseOffset: this.baseOffset, size, dense: this.denseOffsets, readRange: (s, l) => this.readRange(s, l) }, from, checkCrc, visit);
   }
 
   /**

@@ -1,0 +1,268 @@
+/**
+ * One clean of one partition (Kafka's Cleaner.doClean): build the offset map of the dirty
+ * records (key -> its last offset), then rewrite the cleanable segments group by group, keeping
+ * a record unless
+ *   - a later record with the same key is in the map (superseded),
+ *   - it has no key (Kafka drops those from compacted logs),
+ *   - it is a tombstone that an earlier clean already kept, in a segment cleaned more than
+ *     delete.retention.ms ago (the segment's mtime: clean-plan.ts),
+ *   - it belongs to an aborted transaction (the .txnindex entries name them).
+ * Control batches (transaction markers) are kept. Offsets never change. A group's last batch is
+ * always written, emptied of records if none is kept, so the cleaned segment ends at the same
+ * offset as the old ones (the swap relies on it: swap.ts). Each group is swapped in as soon as it
+ * is written.
+ *
+ * The work runs in slices of a few milliseconds on the event loop, yielding between them, so
+ * produce and fetch requests are served while a clean runs (a worker thread would need the
+ * segments' mappings and the log's state shared across threads; slices need nothing shared).
+ * Only the swap itself (renames, unlinks, rebuilding the new segment's index) is one step.
+ * A clean gives up, leaving the log as it was, when the log is closed or a segment it was
+ * cleaning was deleted meanwhile (retention), or when writing fails (disk full): the .cleaned
+ * file is removed and the next round starts over.
+ */
+import fs from 'node:fs';
+import type { ScannedBatch } from '../batch-scan.js';
+import type { PartitionLog } from '../log.js';
+import { deleteSegmentFiles } from '../recovery.js';
+import { Segment } from '../segment.js';
+import { CONTROL_BIT, TRANSACTIONAL_BIT, UnsupportedCodecError, readRecords, rebuildBatch, type RecordView } from './batch-filter.js';
+import { groupSegments, type CleanPlan } from './clean-plan.js';
+import { cleanedPath, commitSwap, finishSwap } from './swap.js';
+
+const WRITE_BUFFER_BYTES = 1 << 20;
+
+export interface CleanOptions {
+  now: number;
+  /** Most keys one round's offset map holds; the round ends where the map filled. */
+  maxMapEntries: number;
+  /** Work between two yields to the event loop. */
+  sliceMs: number;
+  /** False once the round must stop (the cleaner was stopped). */
+  keepGoing: () => boolean;
+}
+
+export interface CleanStats {
+  /** The offset map covered [firstDirty, endOffset): the next round's first dirty offset. */
+  endOffset: number;
+  groups: number;
+  bytesRead: number;
+  bytesWritten: number;
+  recordsRead: number;
+  recordsKept: number;
+  tombstonesRemoved: number;
+  abortedRemoved: number;
+  /** Batches kept whole because their codec is not available here (snappy, lz4, zstd). */
+  unsupportedBatches: number;
+}
+
+export class CleanAborted extends Error {}
+
+type AbortedRanges = Map<number, Array<{ firstOffset: number; lastOffset: number }>>;
+
+function abortedRanges(log: PartitionLog): AbortedRanges {
+  const ranges: AbortedRanges = new Map();
+  for (const segment of log.segmentList) {
+    for (const entry of segment.txnIndex.entries) {
+      const list = ranges.get(entry.producerId) ?? [];
+      list.push({ firstOffset: entry.firstOffset, lastOffset: entry.lastOffset });
+      ranges.set(entry.producerId, list);
+    }
+  }
+  return ranges;
+}
+
+function isAborted(batch: ScannedBatch, aborted: AbortedRanges): boolean {
+  if ((batch.attributes & TRANSACTIONAL_BIT) === 0 || (batch.attributes & CONTROL_BIT) !== 0) return false;
+  return aborted.get(batch.producerId)?.some((r) => r.firstOffset <= batch.baseOffset && batch.baseOffset <= r.lastOffset) ?? false;
+}
+
+export class PartitionClean {
+  readonly stats: CleanStats;
+  private readonly map = new Map<string, number>();
+  private readonly aborted: AbortedRanges;
+  private sliceStart = performance.now();
+
+  constructor(
+    private readonly log: PartitionLog,
+    private readonly plan: CleanPlan,
+    private readonly options: CleanOptions,
+  ) {
+    this.aborted = abortedRanges(log);
+    this.stats = { endOffset: plan.firstUncleanableOffset, groups: 0, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, tombstonesRemoved: 0, abortedRemoved: 0, unsupportedBatches: 0 };
+  }
+
+  async run(): Promise<CleanStats> {
+    await this.buildOffsetMap();
+    const segments = this.plan.segments.filter((s) => s.baseOffset < this.stats.endOffset);
+    for (const group of groupSegments(segments, this.log.logConfig.segmentBytes, this.plan.firstDirtyOffset)) {
+      await this.cleanGroup(group);
+      this.stats.groups++;
+    }
+    return this.stats;
+  }
+
+  /** Gives the event loop a turn once the slice is used up; throws CleanAborted when the round must stop. */
+  private async pause(segments: readonly Segment[]): Promise<void> {
+    if (performance.now() - this.sliceStart < this.options.sliceMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceStart = performance.now();
+    this.ensureCurrent(segments);
+  }
+
+  private ensureCurrent(segments: readonly Segment[]): void {
+    if (!this.options.keepGoing() || this.log.isClosed) throw new CleanAborted(`clean of ${this.log.topic}-${this.log.partition} stopped`);
+    const list = this.log.segmentList;
+    for (const segment of segments) if (!list.includes(segment)) throw new CleanAborted(`segment ${segment.baseOffset} of ${this.log.topic}-${this.log.partition} was deleted during its clean`);
+  }
+
+  /** Visits every batch of `segment` with its bytes, pausing between slices. */
+  private async forEachBatch(segment: Segment, group: readonly Segment[], visit: (batch: ScannedBatch, bytes: Buffer) => void | 'stop'): Promise<void> {
+    let position = 0;
+    for (;;) {
+      let paused = false;
+      let stopped = false;
+      const outcome = segment.scan(position, false, (batch) => {
+        if (performance.now() - this.sliceStart >= this.options.sliceMs) {
+          paused = true;
+          return 'stop';
+        }
+        if (visit(batch, segment.readRange(batch.position, batch.size)) === 'stop') {
+          stopped = true;
+          return 'stop';
+        }
+        return undefined;
+      });
+      if (stopped || (!paused && outcome.problem === undefined)) return;
+      if (!paused) throw new Error(`segment ${segment.logPath} is unreadable at ${outcome.end}: ${outcome.problem}`);
+      position = outcome.end;
+      await this.pause(group);
+    }
+  }
+
+  private async buildOffsetMap(): Promise<void> {
+    const firstDirty = this.plan.firstDirtyOffset;
+    const dirty = this.plan.segments.filter((s) => s.nextOffset > firstDirty);
+    for (const segment of dirty) {
+      let full = false;
+      await this.forEachBatch(segment, dirty, (batch, bytes) => {
+        if (batch.lastOffset < firstDirty || (batch.attributes & CONTROL_BIT) !== 0 || isAborted(batch, this.aborted)) return undefined;
+        if (this.map.size + batch.recordsCount > this.options.maxMapEntries && this.map.size > 0) {
+          this.stats.endOffset = batch.baseOffset;
+          full = true;
+          return 'stop';
+        }
+        let records: RecordView[];
+        try {
+          records = readRecords(bytes);
+        } catch (err) {
+          if (err instanceof UnsupportedCodecError) return undefined; // kept whole; its keys supersede nothing
+          throw err;
+        }
+        for (const record of records) if (record.key !== null && record.offset >= firstDirty) this.map.set(record.key.toString('latin1'), record.offset);
+        return undefined;
+      });
+      if (full) return;
+    }
+  }
+
+  private async cleanGroup(group: Segment[]): Promise<void> {
+    const dir = this.log.dir;
+    const base = group[0]!.baseOffset;
+    const target = cleanedPath(dir, base);
+    const last = group[group.length - 1]!;
+    const dirtyGroup = last.nextOffset > this.plan.firstDirtyOffset;
+    const mtimes = group.map((s) => s.lastModified());
+    const fd = fs.openSync(target, 'w', 0o644);
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let written = 0;
+    const flush = (): void => {
+      for (const chunk of pending) {
+        let done = 0;
+        while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, written + done);
+        written += chunk.length;
+      }
+      pending = [];
+      pendingBytes = 0;
+    };
+    try {
+      for (let i = 0; i < group.length; i++) {
+        const segment = group[i]!;
+        const mtime = mtimes[i]!;
+        await this.forEachBatch(segment, group, (batch, bytes) => {
+          const out = this.filterBatch(batch, bytes, mtime, segment === last && batch.lastOffset === last.nextOffset - 1);
+          if (out !== null) {
+            pending.push(out);
+            pendingBytes += out.length;
+            if (pendingBytes >= WRITE_BUFFER_BYTES) flush();
+          }
+        });
+      }
+      flush();
+      fs.fdatasyncSync(fd);
+    } catch (err) {
+      fs.closeSync(fd);
+      fs.rmSync(target, { force: true });
+      throw err;
+    }
+    fs.closeSync(fd);
+    this.stats.bytesWritten += written;
+    // Dirty tombstones were cleaned for the first time now; a group cleaned before keeps its time.
+    const mtime = dirtyGroup ? this.options.now : Math.max(...mtimes);
+    fs.utimesSync(target, mtime / 1000, mtime / 1000);
+    try {
+      this.ensureCurrent(group);
+    } catch (err) {
+      fs.rmSync(target, { force: true });
+      throw err;
+    }
+    this.swapIn(group, base);
+  }
+
+  /** The batch to write for `batch` (itself, rebuilt, or empty when it is the group's last), or null. */
+  private filterBatch(batch: ScannedBatch, bytes: Buffer, segmentMtime: number, lastOfGroup: boolean): Buffer | null {
+    this.stats.bytesRead += bytes.length;
+    if ((batch.attributes & CONTROL_BIT) !== 0) return bytes;
+    const aborted = isAborted(batch, this.aborted);
+    let records: RecordView[];
+    try {
+      records = readRecords(bytes);
+    } catch (err) {
+      if (!(err instanceof UnsupportedCodecError)) throw err;
+      this.stats.unsupportedBatches++;
+      return bytes;
+    }
+    this.stats.recordsRead += records.length;
+    const kept = aborted ? [] : records.filter((record) => this.retain(record, segmentMtime));
+    if (aborted) this.stats.abortedRemoved += records.length;
+    this.stats.recordsKept += kept.length;
+    if (kept.length === records.length) return bytes;
+    if (kept.length === 0 && !lastOfGroup) return null;
+    return rebuildBatch(bytes, kept);
+  }
+
+  private retain(record: RecordView, segmentMtime: number): boolean {
+    if (record.key === null) return false;
+    const latest = this.map.get(record.key.toString('latin1'));
+    if (latest !== undefined && record.offset < latest) return false;
+    if (record.tombstone && record.offset < this.plan.firstDirtyOffset && this.options.now - segmentMtime > this.log.logConfig.deleteRetentionMs) {
+      this.stats.tombstonesRemoved++;
+      return false;
+    }
+    return true;
+  }
+
+  /** The swap (swap.ts), in one synchronous step: no read can see a half-replaced log. */
+  private swapIn(group: Segment[], base: number): void {
+    const log = this.log;
+    const index = log.segmentList.indexOf(group[0]!);
+    commitSwap(log.dir, base);
+    for (const old of group) deleteSegmentFiles(old);
+    finishSwap(log.dir, base);
+    const segment = Segment.open(log.dir, base, log.logConfig.indexIntervalBytes, this.options.now, 0);
+    segment.denseOffsets = false;
+    segment.rebuildIndexes();
+    segment.seal();
+    log.replaceSegments(index, group.length, [segment]);
+  }
+}
