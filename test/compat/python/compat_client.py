@@ -8,6 +8,14 @@
       assign() every partition at offset K, default 0 (no group join, no commits), CRC checks
       on, poll until N records arrive. A small max.partition.fetch.bytes forces many fetch
       rounds. Prints one JSON line per record; exits 2 on timeout.
+  consume ... [--isolation-level read_committed|read_uncommitted]
+      isolation.level (librdkafka's default, read_committed, when not given).
+  txn-produce --bootstrap B --topic T --partitions P --transactional-id ID --transactions N
+              --per-transaction M [--abort-every K]
+      A transactional producer: init_transactions, then N transactions of M records (record j of
+      transaction t to partition j % P, key "k-t-j", value "txn-t-j"); every K-th transaction
+      (t % K == K - 1) aborted, the others committed. After each one ends, one JSON line per
+      record sent: the record line plus "committed". Exits 1 when anything fails.
   group-consume --bootstrap B --topic T --group G [--client-id ID] [--count N] [--timeout-ms MS]
       subscribe() in group G (librdkafka's default range assignor), auto commit every 200 ms of
       the offsets stored as records are handed out. Short timeouts (session 6 s, heartbeat
@@ -121,6 +129,8 @@ def consume(args):
     }
     if args.max_partition_fetch_bytes is not None:
         config["max.partition.fetch.bytes"] = args.max_partition_fetch_bytes
+    if args.isolation_level is not None:
+        config["isolation.level"] = args.isolation_level
     consumer = Consumer(config)
     consumer.assign([TopicPartition(args.topic, p, args.start_offset)
                      for p in range(args.partitions)])
@@ -226,6 +236,44 @@ def group_consume(args):
     return 0
 
 
+def txn_produce(args):
+    producer = Producer({
+        "bootstrap.servers": args.bootstrap,
+        "transactional.id": args.transactional_id,
+        "message.timeout.ms": 30000,
+        "request.timeout.ms": 10000,
+    })
+    delivered = []
+
+    def on_delivery(err, msg):
+        if err is not None:
+            raise KafkaException(err)
+        delivered.append(msg)
+
+    try:
+        producer.init_transactions(30)
+        for t in range(args.transactions):
+            commit = args.abort_every <= 0 or t % args.abort_every != args.abort_every - 1
+            producer.begin_transaction()
+            delivered.clear()
+            for j in range(args.per_transaction):
+                producer.produce(args.topic, key=f"k-{t}-{j}".encode(), value=f"txn-{t}-{j}".encode(),
+                                 partition=j % args.partitions, on_delivery=on_delivery)
+            producer.flush(30)
+            if commit:
+                producer.commit_transaction(30)
+            else:
+                producer.abort_transaction(30)
+            for msg in delivered:
+                record = json.loads(line(msg.partition(), msg.offset(), text(msg.key()), text(msg.value()), [], msg.timestamp()[1]))
+                record["committed"] = commit
+                print(json.dumps(record))
+    except KafkaException as err:
+        print(f"transactional produce failed: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -242,6 +290,13 @@ def main():
             sub.add_argument("--timeout-ms", type=int, default=30000)
             sub.add_argument("--start-offset", type=int, default=0)
             sub.add_argument("--max-partition-fetch-bytes", type=int)
+            sub.add_argument("--isolation-level", choices=["read_committed", "read_uncommitted"])
+    txn = commands.add_parser("txn-produce")
+    for flag in ("--bootstrap", "--topic", "--transactional-id"):
+        txn.add_argument(flag, required=True)
+    for flag in ("--partitions", "--transactions", "--per-transaction"):
+        txn.add_argument(flag, type=int, required=True)
+    txn.add_argument("--abort-every", type=int, default=0)
     group = commands.add_parser("group-consume")
     group.add_argument("--bootstrap", required=True)
     group.add_argument("--topic", required=True)
@@ -252,6 +307,8 @@ def main():
     args = parser.parse_args()
     if args.command == "group-consume":
         code = group_consume(args)
+    elif args.command == "txn-produce":
+        code = txn_produce(args)
     else:
         code = produce(args) if args.command == "produce" else consume(args)
     sys.stdout.flush()

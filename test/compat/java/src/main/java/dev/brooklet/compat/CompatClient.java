@@ -26,12 +26,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *     Prints one JSON line per acknowledged record; exits 1 if any send failed.
  *   consume --bootstrap B --topic T --partitions P --count N [--timeout-ms MS]
  *           [--start-offset K] [--max-partition-fetch-bytes BYTES]
+ *           [--isolation-level read_uncommitted|read_committed]
  *     assign() all partitions, seek each to offset K (default 0), poll until N records arrive
  *     (CRC checks on, as by default). A small max.partition.fetch.bytes forces many fetch
  *     rounds. Prints one JSON line per record; exits 2 on timeout.
  *   group-consume --bootstrap B --topic T --group G [--assignor range|cooperative-sticky]
  *                 [--client-id ID] [--count N] [--timeout-ms MS]
  *     subscribe() in a consumer group until stdin closes: see GroupConsume.java.
+ *   txn-produce ...: a transactional producer committing and aborting: see TxnProduce.java.
  * Diagnostics go to stderr; stdout carries only JSON lines.
  */
 public final class CompatClient {
@@ -48,6 +50,7 @@ public final class CompatClient {
         switch (argv[0]) {
             case "produce": code = produce(opts); break;
             case "consume": code = consume(opts); break;
+            case "txn-produce": code = TxnProduce.run(opts, need(opts, "bootstrap"), need(opts, "topic")); break;
             case "group-consume":
                 code = GroupConsume.run(opts, need(opts, "bootstrap"), need(opts, "topic"), need(opts, "group"));
                 break;
@@ -133,6 +136,7 @@ public final class CompatClient {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, need(opts, "bootstrap"));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CHECK_CRCS_CONFIG, "true");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, opts.getOrDefault("isolation-level", "read_uncommitted"));
         String maxPartitionFetch = opts.get("max-partition-fetch-bytes");
         if (maxPartitionFetch != null) {
             props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxPartitionFetch);

@@ -1,0 +1,72 @@
+/**
+ * Transactions through a client peer (Java kafka-clients, librdkafka): the peer's own
+ * transactional producer commits and aborts transactions over a 3-partition topic, then the
+ * peer's own consumer reads every partition from offset 0:
+ *  - read_committed sees exactly the committed records, in offset order, and nothing aborted
+ *    (a second read asking for one record more times out with the same records: nothing
+ *    aborted was held back for later either);
+ *  - read_uncommitted sees every record sent, aborted ones included.
+ * Offsets are those the producer was acknowledged; markers take offsets between transactions,
+ * so each partition's offsets are increasing but not dense. Runs against Brooklet, or against
+ * real Kafka with BROOKLET_COMPAT_AGAINST_KAFKA=1 (target-broker.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPeer, type Peer } from './peers.js';
+import type { PeerRecord } from './record-plan.js';
+import { againstRealKafka, createTopic, startTargetBroker, type TargetBroker } from './target-broker.js';
+
+const PARTITIONS = 3;
+const TRANSACTIONS = 12;
+const PER_TRANSACTION = 6;
+const ABORT_EVERY = 3;
+
+type Sent = PeerRecord & { committed: boolean };
+
+const view = (r: PeerRecord) => ({ partition: r.partition, offset: r.offset, key: r.key, value: r.value });
+const ordered = <T extends PeerRecord>(records: T[]) => [...records].sort((a, b) => a.partition - b.partition || a.offset - b.offset);
+
+export function defineTransactionsSuite(peer: Peer): void {
+  const missing = peer.missing();
+  const mustRun = process.env.CI === 'true';
+  if (missing && !mustRun) console.warn(`skipping ${peer.name} transaction tests: ${missing}`);
+  const target = againstRealKafka ? 'real Apache Kafka' : 'Brooklet';
+
+  describe.skipIf(missing !== null && !mustRun)(`${peer.name} transactions against ${target}`, () => {
+    let broker: TargetBroker | undefined;
+    beforeAll(async () => {
+      if (missing) throw new Error(`${peer.name} is required when CI=true: ${missing}`);
+      broker = await startTargetBroker();
+    }, 120_000);
+    afterAll(async () => {
+      await broker?.close();
+    });
+
+    it(`commits and aborts ${TRANSACTIONS} transactions; read_committed sees only the committed records`, async () => {
+      const bootstrap = broker!.bootstrap;
+      const topic = `compat-txn-${Date.now()}`;
+      await createTopic(bootstrap, topic, PARTITIONS);
+      const produced = await runPeer(peer, ['txn-produce', '--bootstrap', bootstrap, '--topic', topic, '--partitions', String(PARTITIONS),
+        '--transactional-id', `${topic}-producer`, '--transactions', String(TRANSACTIONS), '--per-transaction', String(PER_TRANSACTION),
+        '--abort-every', String(ABORT_EVERY)], 120_000);
+      expect(produced.code, produced.stderr).toBe(0);
+      const sent = produced.records as Sent[];
+      expect(sent).toHaveLength(TRANSACTIONS * PER_TRANSACTION);
+      const committed = ordered(sent.filter((r) => r.committed)).map(view);
+      expect(committed).toHaveLength((TRANSACTIONS - TRANSACTIONS / ABORT_EVERY) * PER_TRANSACTION);
+
+      const consume = (isolation: string, count: number, timeoutMs: number) => runPeer(peer, ['consume', '--bootstrap', bootstrap, '--topic', topic,
+        '--partitions', String(PARTITIONS), '--count', String(count), '--timeout-ms', String(timeoutMs), '--isolation-level', isolation], 90_000);
+      const readCommitted = await consume('read_committed', committed.length, 30_000);
+      expect(readCommitted.code, readCommitted.stderr).toBe(0);
+      expect(ordered(readCommitted.records).map(view)).toEqual(committed);
+
+      const oneMore = await consume('read_committed', committed.length + 1, 4_000);
+      expect(oneMore.code).toBe(2); // timed out: there is nothing more to read committed
+      expect(ordered(oneMore.records).map(view)).toEqual(committed);
+
+      const readUncommitted = await consume('read_uncommitted', sent.length, 30_000);
+      expect(readUncommitted.code, readUncommitted.stderr).toBe(0);
+      expect(ordered(readUncommitted.records).map(view)).toEqual(ordered(sent).map(view));
+    }, 240_000);
+  });
+}
