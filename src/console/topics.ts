@@ -67,6 +67,7 @@ export function topicView(broker: Broker, name: string): TopicView {
 }
 
 export function createTopic(broker: Broker, body: unknown): TopicView {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'body must be a JSON object');
   const { name, partitions = 1 } = body as { name?: unknown; partitions?: unknown };
   if (typeof name !== 'string') throw new HttpError(400, 'name must be a string');
   const problem = topicNameProblem(name);

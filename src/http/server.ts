@@ -103,7 +103,11 @@ export async function startHttpListener(router: Router, options: HttpListenerOpt
 }
 
 async function serve(router: Router, req: http.IncomingMessage, res: http.ServerResponse, maxBodyBytes: number): Promise<HttpResponse> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  // Split by hand rather than new URL(): a request target such as '//x' or '// ' is a path to
+  // this server (404 or 400), not a URL with a host that new URL() refuses by throwing.
+  const target = req.url ?? '/';
+  const q = target.indexOf('?');
+  const url = { pathname: q < 0 ? target : target.slice(0, q), searchParams: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
   const method = (req.method ?? 'GET').toUpperCase();
   const match = router.match(method, url.pathname);
   if (match.kind === 'none') throw new HttpError(404, `HTTP 404 Not Found`);
