@@ -10,7 +10,9 @@
  */
 import type { HttpRequest, HttpResponse } from '../http/router.js';
 import { Router } from '../http/router.js';
-import { schemaNotFound } from './errors.js';
+import { ErrorCode, RegistryError, schemaNotFound } from './errors.js';
+import { serializedProtobuf } from './protobuf-serialized.js';
+import type { SchemaReference } from './records.js';
 import { deleteSubject, deleteVersion } from './deletes.js';
 import { lookup, register, testCompatibility } from './register.js';
 import type { Registry } from './registry.js';
@@ -21,12 +23,26 @@ import { SCHEMA_TYPES } from './types.js';
 
 const ok = (body: unknown): HttpResponse => ({ body });
 
-export function versionBody(v: VersionEntry): Record<string, unknown> {
+export function versionBody(registry: Registry, v: VersionEntry, format: string | null): Record<string, unknown> {
   const out: Record<string, unknown> = { subject: v.subject, version: v.version, id: v.id };
   if (v.schemaType !== 'AVRO') out.schemaType = v.schemaType;
   if (v.references.length > 0) out.references = v.references;
-  out.schema = v.schema;
+  out.schema = inFormat(registry, v, format);
   return out;
+}
+
+/**
+ * The schema text in the asked `format`: `serialized` gives a Protobuf schema as the base64 of
+ * its FileDescriptorProto; any other format (and any format of Avro and JSON) the stored text.
+ */
+function inFormat(registry: Registry, s: { schemaType: string; schema: string; references: readonly SchemaReference[] }, format: string | null): string {
+  if (format !== 'serialized' || s.schemaType !== 'PROTOBUF') return s.schema;
+  try {
+    return serializedProtobuf(s.schema, registry.resolveReferences(s.references));
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    throw new RegistryError(ErrorCode.INVALID_SCHEMA, `Invalid schema: cannot describe it as a FileDescriptorProto: ${(err as Error).message}`);
+  }
 }
 
 export function registryRoutes(registry: Registry, isReady: () => boolean): Router {
@@ -51,7 +67,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
   }));
   r.post('/subjects/:subject', async (req) => {
     const request = await readSchemaRequest(req);
-    return ok(versionBody(lookup(registry, subject(req), request, flag(req, 'normalize'), flag(req, 'deleted'))));
+    return ok(versionBody(registry, lookup(registry, subject(req), request, flag(req, 'normalize'), flag(req, 'deleted')), req.query.get('format')));
   });
   r.delete('/subjects/:subject', async (req) => ok(await deleteSubject(registry, subject(req), flag(req, 'permanent'))));
   r.get('/subjects/:subject/versions', read((req) => ok(registry.versions(subject(req), flag(req, 'deleted')).map((v) => v.version))));
@@ -60,7 +76,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     return ok(await register(registry, subject(req), request, flag(req, 'normalize')));
   });
   r.get('/subjects/:subject/versions/:version', read((req) =>
-    ok(versionBody(registry.version(subject(req), parseVersion(req.params.version!), flag(req, 'deleted'))))));
+    ok(versionBody(registry, registry.version(subject(req), parseVersion(req.params.version!), flag(req, 'deleted')), req.query.get('format')))));
   r.get('/subjects/:subject/versions/:version/schema', read((req) =>
     rawSchema(registry.version(subject(req), parseVersion(req.params.version!), flag(req, 'deleted')).schema)));
   r.get('/subjects/:subject/versions/:version/referencedby', read((req) =>
@@ -93,7 +109,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     const body: Record<string, unknown> = {};
     if (stored.schemaType !== 'AVRO') body.schemaType = stored.schemaType;
     if (stored.references.length > 0) body.references = stored.references;
-    body.schema = stored.schema;
+    body.schema = inFormat(registry, stored, req.query.get('format'));
     return ok(body);
   }));
   r.get('/schemas/ids/:id/schema', read((req) => rawSchema(byId(req).schema)));
