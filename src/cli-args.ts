@@ -30,6 +30,9 @@ Options (each also settable as an environment variable):
   --log-retention-check-interval-ms N
                             how often old segments are looked for
                                                       BROOKLET_LOG_RETENTION_CHECK_INTERVAL_MS (default 300000)
+  --log-cleaner-backoff-ms N
+                            the compaction cleaner's pause when no log is due
+                                                      BROOKLET_LOG_CLEANER_BACKOFF_MS (default 15000)
   --group-initial-rebalance-delay-ms N
                             wait for more members before a group's first rebalance
                                                       BROOKLET_GROUP_INITIAL_REBALANCE_DELAY_MS (default 0; Kafka's is 3000)
@@ -90,6 +93,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
         'log-retention-ms': { type: 'string' },
         'log-retention-bytes': { type: 'string' },
         'log-retention-check-interval-ms': { type: 'string' },
+        'log-cleaner-backoff-ms': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         'http-port': { type: 'string' },
@@ -135,6 +139,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     logRetentionBytes: integer('log-retention-bytes', v['log-retention-bytes'] ?? env.BROOKLET_LOG_RETENTION_BYTES),
     logRetentionCheckIntervalMs: integer('log-retention-check-interval-ms',
       v['log-retention-check-interval-ms'] ?? env.BROOKLET_LOG_RETENTION_CHECK_INTERVAL_MS),
+    logCleanerBackoffMs: integer('log-cleaner-backoff-ms', v['log-cleaner-backoff-ms'] ?? env.BROOKLET_LOG_CLEANER_BACKOFF_MS),
     logLevel: v['log-level'] ?? env.BROOKLET_LOG_LEVEL,
     logFormat: (v['log-format'] ?? env.BROOKLET_LOG_FORMAT) as BrokerConfig['logFormat'] | undefined,
     httpPort: integer('http-port', v['http-port'] ?? env.BROOKLET_HTTP_PORT),

@@ -37,6 +37,8 @@ export interface BrokerConfig {
   logRetentionBytes: number;
   /** log.retention.check.interval.ms: how often retention runs. */
   logRetentionCheckIntervalMs: number;
+  /** log.cleaner.backoff.ms: how long the cleaner sleeps when no compacted log is due. */
+  logCleanerBackoffMs: number;
   logLevel: string;
   /** json = pino's lines; pretty = one readable line per event; auto = pretty on a terminal (src/logging). */
   logFormat: 'auto' | 'json' | 'pretty';
@@ -95,6 +97,7 @@ export const DEFAULTS: BrokerConfig = {
   logRetentionMs: 7 * 24 * 60 * 60 * 1000,
   logRetentionBytes: -1,
   logRetentionCheckIntervalMs: 300_000,
+  logCleanerBackoffMs: 15_000,
   logLevel: 'info',
   logFormat: 'auto',
   http: true,
@@ -144,6 +147,7 @@ export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
   checkInteger('log-retention-ms', config.logRetentionMs, -1, Number.MAX_SAFE_INTEGER);
   checkInteger('log-retention-bytes', config.logRetentionBytes, -1, Number.MAX_SAFE_INTEGER);
   checkInteger('log-retention-check-interval-ms', config.logRetentionCheckIntervalMs, 1, 2 ** 31 - 1);
+  checkInteger('log-cleaner-backoff-ms', config.logCleanerBackoffMs, 1, 2 ** 31 - 1);
   if (!['never', 'interval', 'always'].includes(config.flushPolicy)) {
     throw new ConfigError(`--flush-policy must be never, interval or always, got ${config.flushPolicy}`);
   }

@@ -49,6 +49,7 @@ export class Broker {
         retentionBytes: config.logRetentionBytes,
       },
       retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+      cleanerBackoffMs: config.logCleanerBackoffMs,
       onBackgroundError: (err) => log.error({ err }, 'background sync or checkpoint failed'),
       // Test hook for the power-loss tests (storage/sync-log.ts); unset in normal use.
       syncLogPath: process.env.BROOKLET_TEST_SYNC_LOG || undefined,
