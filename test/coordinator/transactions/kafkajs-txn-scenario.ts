@@ -1,16 +1,19 @@
 /**
- * The kafkajs transaction scenario shared by the Brooklet test and the differential suite:
- * three transactions over two partitions (commit, abort, commit) with sendOffsets, and consumers
- * that read until given values arrived, in either isolation level.
+ * The kafkajs transaction scenarios shared by the Brooklet test and the differential suite:
+ * three transactions over two partitions (commit, abort, commit) with sendOffsets, a zombie
+ * producer, and consumers that read until given values arrived, in either isolation level.
  */
 import type { Kafka } from 'kafkajs';
+import { RawClient } from '../../helpers/raw-client.js';
 
 export interface TxnScenarioResult {
+  /** Per partition of `out`, once every marker landed (Kafka writes them after EndTxn answers). */
   highWatermarks: number[];
+  lastStableOffsets: number[];
   committed: { offset: string };
 }
 
-export async function runTransactions(kafka: Kafka, out: string, input: string, groupId: string): Promise<TxnScenarioResult> {
+export async function runTransactions(kafka: Kafka, bootstrap: string, out: string, input: string, groupId: string): Promise<TxnScenarioResult> {
   const producer = kafka.producer({ transactionalId: `${out}-producer`, maxInFlightRequests: 1, idempotent: true });
   await producer.connect();
   try {
@@ -30,15 +33,73 @@ export async function runTransactions(kafka: Kafka, out: string, input: string, 
   } finally {
     await producer.disconnect();
   }
-  const admin = kafka.admin();
-  await admin.connect();
+  const settled = await settledOffsets(bootstrap, out, [0, 1]);
+  return { ...settled, committed: { offset: await stableCommittedOffset(bootstrap, groupId, input, 0) } };
+}
+
+/** ListOffsets latest under both isolation levels, polled until they agree on every partition. */
+export async function settledOffsets(bootstrap: string, topic: string, partitions: number[]) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const highWatermarks = await latestOffsets(bootstrap, topic, partitions, 0);
+    const lastStableOffsets = await latestOffsets(bootstrap, topic, partitions, 1);
+    if (highWatermarks.every((hw, i) => hw === lastStableOffsets[i])) return { highWatermarks, lastStableOffsets };
+    if (Date.now() > deadline) return { highWatermarks, lastStableOffsets };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function latestOffsets(bootstrap: string, topic: string, partitions: number[], isolationLevel: number): Promise<number[]> {
+  const client = await RawClient.connect(bootstrap);
   try {
-    const offsets = await admin.fetchTopicOffsets(out);
-    const highWatermarks = offsets.sort((a, b) => a.partition - b.partition).map((o) => Number(o.high));
-    const [group] = await admin.fetchOffsets({ groupId, topics: [input] });
-    return { highWatermarks, committed: { offset: group!.partitions.find((p) => p.partition === 0)!.offset } };
+    const { body } = await client.request(2, 5, { replicaId: -1, isolationLevel,
+      topics: [{ name: topic, partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp: -1 })) }] });
+    // Kafka may answer partitions in any order.
+    const byIndex = new Map<number, number>(body.topics[0].partitions.map((p: { partitionIndex: number; offset: bigint | number }) => [p.partitionIndex, Number(p.offset)]));
+    return partitions.map((p) => byIndex.get(p) ?? -1);
   } finally {
-    await admin.disconnect();
+    client.socket.destroy();
+  }
+}
+
+/** OffsetFetch v7 with require_stable, retried while it answers UNSTABLE_OFFSET_COMMIT (88). */
+export async function stableCommittedOffset(bootstrap: string, groupId: string, topic: string, partition: number): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  const client = await RawClient.connect(bootstrap);
+  try {
+    for (;;) {
+      const { body } = await client.request(9, 7, { groupId, topics: [{ name: topic, partitionIndexes: [partition] }], requireStable: true });
+      const p = body.topics[0].partitions[0];
+      if (p.errorCode !== 88 || Date.now() > deadline) return p.errorCode === 0 ? String(p.committedOffset) : `error ${p.errorCode}`;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    client.socket.destroy();
+  }
+}
+
+/**
+ * A zombie: a producer whose transactional id was taken over by a newer instance while its own
+ * transaction was open. What each side sees, as kafkajs error types and values read back.
+ */
+export async function zombie(kafka: Kafka, topic: string, transactionalId: string) {
+  const old = kafka.producer({ transactionalId, maxInFlightRequests: 1, idempotent: true, retry: { retries: 1, initialRetryTime: 100 } });
+  const successor = kafka.producer({ transactionalId, maxInFlightRequests: 1, idempotent: true });
+  await old.connect();
+  try {
+    const zombieTxn = await old.transaction();
+    await zombieTxn.send({ topic, messages: [{ value: 'from-zombie' }] });
+    await successor.connect(); // fences the old producer: its open transaction is aborted
+    const txn = await successor.transaction();
+    await txn.send({ topic, messages: [{ value: 'from-successor' }] });
+    await txn.commit();
+    const type = (e: unknown) => (e as { type?: string }).type ?? (e as Error).name;
+    const lateSend = await zombieTxn.send({ topic, messages: [{ value: 'late' }] }).then(() => 'accepted', type);
+    const lateCommit = await zombieTxn.commit().then(() => 'accepted', type);
+    return { lateSend, lateCommit };
+  } finally {
+    await old.disconnect().catch(() => {});
+    await successor.disconnect().catch(() => {});
   }
 }
 
