@@ -6,8 +6,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
-    // Brokers spawned as processes (the CLI) inherit this: their HTTP listener takes a free port
-    // instead of the default 9080, so brokers of tests running side by side never collide.
-    env: { BROOKLET_HTTP_PORT: '0' },
+    // Brokers spawned as processes (the CLI) inherit this: their HTTP listener and Schema Registry
+    // take free ports instead of the defaults 9080 and 8081, so brokers of tests running side by
+    // side never collide.
+    env: { BROOKLET_HTTP_PORT: '0', BROOKLET_SCHEMA_REGISTRY_PORT: '0' },
   },
 });
