@@ -11,7 +11,8 @@ export function tempDataDir(prefix = 'brooklet-test-'): string {
 
 export async function startTestBroker(options: StartOptions = {}): Promise<RunningBroker & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDataDir();
-  const broker = await startBroker({ port: 0, logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn', ...options, dataDir });
+  // The registry on a free port even when a test fixes the Kafka port (a restart on the same port).
+  const broker = await startBroker({ port: 0, schemaRegistryPort: 0, logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn', ...options, dataDir });
   return Object.assign(broker, { dataDir });
 }
 
