@@ -19,7 +19,7 @@ import { pinnedKafkaVersion, repoRoot } from '../harness/repo-paths.js';
 import { confluentJsAdmin, confluentJsMissing, confluentJsRoundTrip, confluentJsVersion, CONFLUENT_JS_CODECS } from './confluent-js.js';
 import * as cli from './kafka-cli.js';
 import { kcatGroup, kcatMetadataAndOffsets, kcatRoundTrip, KCAT_CODECS } from './kcat.js';
-import { peerRoundTrip } from './peer-scenarios.js';
+import { peerRoundTrip, peerTransactions } from './peer-scenarios.js';
 import { platformaticAdmin, platformaticProduceConsume } from './platformatic.js';
 import { commandMissing } from './processes.js';
 import { Recorder } from './results.js';
@@ -36,13 +36,15 @@ const CLIENTS: Client[] = [
     name: 'Java kafka-clients',
     version: () => `kafka-clients ${/<kafka.version>([^<]+)/.exec(fs.readFileSync(path.join(repoRoot, 'test/compat/java/pom.xml'), 'utf8'))?.[1]}`,
     missing: () => javaPeer.missing(),
-    scenarios: CODECS.map((c) => [`produce and consume, ${c}`, peerRoundTrip(javaPeer, 'java', c)]),
+    scenarios: [...CODECS.map((c): Scenario => [`produce and consume, ${c}`, peerRoundTrip(javaPeer, 'java', c)]),
+      ['transactions: commit, abort, read_committed and read_uncommitted', peerTransactions(javaPeer, 'java')]],
   },
   {
     name: 'Python confluent-kafka (librdkafka)',
     version: () => `confluent-kafka ${/confluent-kafka==(\S+)/.exec(fs.readFileSync(path.join(repoRoot, 'test/compat/python/requirements.txt'), 'utf8'))?.[1]}`,
     missing: () => librdkafkaPeer.missing(),
-    scenarios: CODECS.map((c) => [`produce and consume, ${c}`, peerRoundTrip(librdkafkaPeer, 'librdkafka', c)]),
+    scenarios: [...CODECS.map((c): Scenario => [`produce and consume, ${c}`, peerRoundTrip(librdkafkaPeer, 'librdkafka', c)]),
+      ['transactions: commit, abort, read_committed and read_uncommitted', peerTransactions(librdkafkaPeer, 'librdkafka')]],
   },
   {
     name: '@platformatic/kafka',
