@@ -34,13 +34,15 @@ export interface TxnCoordinatorConfig {
   maxTimeoutMs: number;
   /** transaction.abort.timed.out.transaction.cleanup.interval.ms */
   abortTimedOutIntervalMs: number;
+  /** transactional.id.expiration.ms: an id idle this long with no open transaction is removed. */
+  idExpirationMs: number;
 }
 
-export const TXN_DEFAULTS: TxnCoordinatorConfig = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000 };
+export const TXN_DEFAULTS: TxnCoordinatorConfig = { maxTimeoutMs: 900_000, abortTimedOutIntervalMs: 10_000, idExpirationMs: 604_800_000 };
 
 /** The durable log the coordinator writes through (txn-log.ts; a fake in unit tests). */
 export interface TxnStateStore {
-  append(transactionalId: string, value: TxnLogValue, now: number): Promise<void> | null;
+  append(transactionalId: string, value: TxnLogValue | null, now: number): Promise<void> | null;
   replay(visit: (transactionalId: string, value: TxnLogValue | null) => void, onSkip: (where: string, err: unknown) => void): number;
 }
 
@@ -201,11 +203,16 @@ export class TransactionCoordinator {
     return ErrorCode.NONE;
   }
 
-  /** One sweep: aborts every transaction open past its timeout; retries unfinished markers. */
+  /**
+   * One sweep: aborts every transaction open past its timeout, retries unfinished markers, and
+   * removes ids idle past transactional.id.expiration.ms (a tombstone in the log), which bounds
+   * the state a stream of new transactional ids can leave behind.
+   */
   abortTimedOut(now = this.now()): number {
     let aborted = 0;
     for (const txn of [...this.txns.values()]) {
       if (isPreparing(txn.state)) this.tryComplete(txn, txn.state === TxnState.PrepareCommit);
+      else if (txn.state !== TxnState.Ongoing && txn.lastUpdateMs + this.config.idExpirationMs <= now) this.expire(txn);
       else if (txn.state === TxnState.Ongoing && txn.startMs + txn.timeoutMs < now) {
         this.deps.logger.info({ transactionalId: txn.transactionalId, producerId: txn.producerId, timeoutMs: txn.timeoutMs }, 'aborting a timed-out transaction');
         this.fenceAndAbort(txn);
@@ -213,6 +220,10 @@ export class TransactionCoordinator {
       }
     }
     return aborted;
+  }
+
+  private expire(txn: TxnMetadata): void {
+    if (this.write(txn.transactionalId, null, this.now())) this.txns.delete(txn.transactionalId);
   }
 
   /** Bumps the epoch (fencing the producer that opened the transaction) and aborts with it. */
@@ -256,13 +267,18 @@ export class TransactionCoordinator {
   }
 
   private persist(txn: TxnMetadata): boolean {
+    return this.write(txn.transactionalId, toLog(txn), txn.lastUpdateMs);
+  }
+
+  /** Appends one state record (null: a tombstone); false when the log could not take it. */
+  private write(id: string, value: TxnLogValue | null, now: number): boolean {
     try {
-      void this.deps.store.append(txn.transactionalId, toLog(txn), txn.lastUpdateMs)?.catch((err: unknown) => {
-        this.deps.logger.error({ err, transactionalId: txn.transactionalId }, 'transaction state sync failed');
+      void this.deps.store.append(id, value, now)?.catch((err: unknown) => {
+        this.deps.logger.error({ err, transactionalId: id }, 'transaction state sync failed');
       });
       return true;
     } catch (err) {
-      this.deps.logger.error({ err, transactionalId: txn.transactionalId }, 'could not write transaction state');
+      this.deps.logger.error({ err, transactionalId: id }, 'could not write transaction state');
       return false;
     }
   }

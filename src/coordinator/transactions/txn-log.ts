@@ -21,13 +21,13 @@ const REPLAY_READ_BYTES = 1024 * 1024;
 export class TransactionStateLog {
   constructor(private readonly logs: LogManager) {}
 
-  /** Appends the state of one id; throws when the log cannot take it. Resolves once durable. */
-  append(transactionalId: string, value: TxnLogValue, now: number): Promise<void> | null {
+  /** Appends the state of one id (null: a tombstone); throws when the log cannot take it. Resolves once durable. */
+  append(transactionalId: string, value: TxnLogValue | null, now: number): Promise<void> | null {
     const topic = this.logs.getTopic(TRANSACTION_STATE_TOPIC) ??
       this.logs.createTopic(TRANSACTION_STATE_TOPIC, 1, { 'cleanup.policy': 'compact' });
     const log = this.logs.partition(TRANSACTION_STATE_TOPIC, partitionFor(transactionalId, topic.partitions));
     if (!log) throw new Error(`${TRANSACTION_STATE_TOPIC} has no partition for ${transactionalId}`);
-    const batch = encodeRecordBatch({ records: [{ key: encodeTxnKey(transactionalId), value: encodeTxnValue(value) }], timestamp: now });
+    const batch = encodeRecordBatch({ records: [{ key: encodeTxnKey(transactionalId), value: value === null ? null : encodeTxnValue(value) }], timestamp: now });
     const result = log.append(batch, now);
     return this.logs.durableAck(log, result.lastOffset + 1);
   }

@@ -26,10 +26,11 @@ class World {
     const store: TxnStateStore = {
       append: (id, value) => {
         this.records.push({ id, value });
-        this.events.push(`state:${value.state}`);
+        this.events.push(value === null ? 'tombstone' : `state:${value.state}`);
         return null;
       },
       replay: (visit) => {
+        // the last record of an id wins, as the real log's replay
         for (const r of this.records) visit(r.id, r.value);
         return this.records.length;
       },
@@ -178,6 +179,22 @@ describe('transaction coordinator', () => {
     expect(c.initProducerId('tx', 60_000, pid, 0)).toEqual({ errorCode: ErrorCode.NONE, producerId: pid, producerEpoch: 1 });
     expect(c.initProducerId('tx', 60_000, pid, 0)).toEqual({ errorCode: ErrorCode.NONE, producerId: pid, producerEpoch: 1 });
     expect(c.initProducerId('tx', 60_000, pid, 7).errorCode).toBe(ErrorCode.PRODUCER_FENCED);
+  });
+
+  it('removes ids idle past transactional.id.expiration.ms with a tombstone, never one with an open transaction', () => {
+    const w = new World();
+    const c = w.coordinator();
+    const { producerId: idle } = c.initProducerId('idle', 60_000, -1, -1);
+    const { producerId: open } = c.initProducerId('open', 60_000, -1, -1);
+    c.addPartitions('open', open, 0, [T('a', 0)]);
+    w.clock += 604_800_000;
+    c.abortTimedOut(); // the open one is past its timeout: aborted now, and idle from now on
+    expect(c.txns.has('idle')).toBe(false);
+    expect(c.txns.get('open')!.state).toBe(TxnState.CompleteAbort);
+    expect(w.records).toContainEqual({ id: 'idle', value: null });
+    expect(w.records.filter((r) => r.value === null)).toHaveLength(1);
+    expect(w.coordinator().txns.has('idle')).toBe(false); // the tombstone wins at replay
+    expect(c.initProducerId('idle', 60_000, -1, -1).producerId).not.toBe(idle);
   });
 
   it('moves to a new producer id when the epoch is exhausted', () => {
