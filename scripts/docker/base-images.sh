@@ -86,7 +86,17 @@ node_context() {
   npm_dir="$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")"
   [[ "$(node --version)" == v20.* ]] || fail "this machine's Node is $(node --version), the images need 20"
   cp "$node" "$ctx/node"
+  # Node's headers, where the official images have them (node-gyp finds them beside the binary
+  # instead of downloading them).
+  local headers
+  headers="$(dirname "$(dirname "$node")")/include/node"
+  [[ -f "$headers/node.h" ]] || fail "Node's headers are missing in $headers (node-gyp needs them)"
+  cp -a "$headers" "$ctx/include-node"
   cp -a "$npm_dir" "$ctx/npm"
+  # The certificate authorities this machine trusts beyond Debian's (Debian's place for them), so
+  # npm, apt and Maven inside a build reach what the machine reaches (a proxy's own CA included).
+  mkdir -p "$ctx/local-ca"
+  cp /usr/local/share/ca-certificates/*.crt "$ctx/local-ca/" 2>/dev/null || true
   echo "$ctx"
 }
 
@@ -95,9 +105,15 @@ node_image() { # tag, base image
 FROM $2
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
+COPY include-node /usr/local/include/node
+COPY local-ca /usr/local/share/ca-certificates
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
- && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version
-ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin NODE_VERSION=$(node --version | tr -d v)
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx && node --version && npm --version \
+ && if command -v update-ca-certificates >/dev/null; then update-ca-certificates >/dev/null; fi
+# node-gyp builds against these headers instead of fetching them from nodejs.org.
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin NODE_VERSION=$(node --version | tr -d v) \
+  npm_config_nodedir=/usr/local
+${NODE_CA_ENV:-}
 CMD ["node"]
 DOCKERFILE
 }
@@ -137,7 +153,9 @@ DOCKERFILE
 }
 
 if wanted "$NODE_SLIM" || wanted "$KAFKA"; then MINBASE="$(rootfs minbase '')"; fi
-wanted "$NODE_FULL" && node_image "$NODE_FULL" "$(rootfs build "$BUILD_PACKAGES")"
+# Node reads its own CA list, not the system's: point it at the system bundle (which has the local CAs).
+wanted "$NODE_FULL" && NODE_CA_ENV="ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt" \
+  node_image "$NODE_FULL" "$(rootfs build "$BUILD_PACKAGES")"
 wanted "$NODE_SLIM" && node_image "$NODE_SLIM" "$MINBASE"
 wanted "$KAFKA" && kafka_image "$KAFKA" "$MINBASE"
 exit 0

@@ -1,27 +1,37 @@
 /**
- * Static checks of compose.yaml and the Dockerfile (these machines have no Docker engine, so
- * nothing here builds or runs a container): the YAML parses, the three services are what
- * `docker compose run bench` needs, the Dockerfile's stages exist, every path it copies is in
- * the repo and not hidden by .dockerignore, and every command it runs is built from a source
- * file in the repo.
+ * Static checks of compose.yaml, compose.ci.yaml and the Dockerfile, the parts that need no
+ * Docker engine (test/containers/ builds and runs them for real): the YAML parses, the three
+ * services are what `docker compose run bench` needs, each broker's listeners give containers
+ * and host applications an address they can reach, the Dockerfile's stages exist, every path it
+ * copies is in the repo and not hidden by .dockerignore, and every command it runs is built from
+ * a source file in the repo.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { parseCli } from '../../src/cli-args.js';
+import { resolveConfig } from '../../src/config.js';
+import { planListeners } from '../../src/server/listeners/listener-config.js';
 import { repoRoot, pinnedKafkaVersion } from '../harness/repo-paths.js';
 
 interface Service {
   image?: string;
   build?: string | { context: string; target?: string; dockerfile?: string };
   environment?: Record<string, string | number>;
-  depends_on?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  network_mode?: string;
+  ports?: string[];
+  healthcheck?: { test: string[] };
   command?: string[];
   volumes?: string[];
 }
 
 const read = (f: string) => fs.readFileSync(path.join(repoRoot, f), 'utf8');
 const compose = parse(read('compose.yaml')) as { services: Record<string, Service> };
+const ci = parse(read('compose.ci.yaml')) as { services: Record<string, Service> };
+/** A compose value with its ${VAR:-default} references replaced by their defaults. */
+const withDefaults = (value: unknown) => String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1');
 const dockerfile = read('Dockerfile');
 const instructions = dockerfile.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
 /** Lines with their `\` continuations joined. */
@@ -57,18 +67,43 @@ describe('compose.yaml', () => {
     const kafka = compose.services.kafka!;
     expect(kafka.image).toBe(`apache/kafka:${pinnedKafkaVersion()}`);
     expect(kafka.environment?.KAFKA_PROCESS_ROLES).toBe('broker,controller');
-    expect(String(kafka.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS)).toMatch(/^1@kafka:\d+$/);
-    expect(String(kafka.environment?.KAFKA_ADVERTISED_LISTENERS)).toContain('//kafka:9092');
+    expect(String(kafka.environment?.KAFKA_CONTROLLER_QUORUM_VOTERS)).toMatch(/^1@localhost:\d+$/);
   });
 
-  it('builds brooklet from the repository Dockerfile and advertises its service name', () => {
+  it('gives each broker an INTERNAL listener for containers (service name) and an EXTERNAL one for the host (localhost, published)', () => {
+    const brooklet = compose.services.brooklet!.environment!;
+    const kafka = compose.services.kafka!.environment!;
+    expect(brooklet.BROOKLET_ADVERTISED_LISTENERS).toBe('INTERNAL://brooklet:9092,EXTERNAL://localhost:19092');
+    expect(kafka.KAFKA_ADVERTISED_LISTENERS).toBe('INTERNAL://kafka:9092,EXTERNAL://localhost:29092');
+    // The EXTERNAL port is published on the host under the same number it advertises.
+    expect(compose.services.brooklet!.ports).toContain('127.0.0.1:19092:19092');
+    expect(compose.services.kafka!.ports).toContain('127.0.0.1:29092:29092');
+  });
+
+  it('configures Brooklet\'s listeners in a way the broker accepts, in compose.yaml and with the CI override', () => {
+    const plan = (env: Record<string, string | number>) => {
+      const cli = parseCli([], Object.fromEntries(Object.entries(env).map(([k, v]) => [k, withDefaults(v)])));
+      if (cli.help) throw new Error('unexpected help');
+      return planListeners(resolveConfig(cli.config)).map((l) => `${l.name} ${l.host}:${l.port} -> ${l.advertisedHost}:${l.advertisedPort}`);
+    };
+    expect(plan(compose.services.brooklet!.environment!)).toEqual(['INTERNAL 0.0.0.0:9092 -> brooklet:9092', 'EXTERNAL 0.0.0.0:19092 -> localhost:19092']);
+    expect(plan({ ...compose.services.brooklet!.environment, ...ci.services.brooklet!.environment }))
+      .toEqual(['INTERNAL 127.0.0.1:9092 -> 127.0.0.1:9092', 'EXTERNAL 127.0.0.1:19092 -> localhost:19092']);
+  });
+
+  it('has healthchecks on both brokers, and bench waits until both are healthy', () => {
+    expect(compose.services.brooklet!.healthcheck?.test).toEqual(['CMD', 'node', 'healthcheck.cjs']);
+    expect(compose.services.kafka!.healthcheck?.test.join(' ')).toContain('kafka-broker-api-versions.sh');
+    expect(compose.services.bench!.depends_on).toEqual({ brooklet: { condition: 'service_healthy' }, kafka: { condition: 'service_healthy' } });
+  });
+
+  it('builds brooklet from the repository Dockerfile', () => {
     const b = compose.services.brooklet!;
     const context = typeof b.build === 'string' ? b.build : b.build?.context;
     expect(context).toBe('.');
-    expect(b.environment?.BROOKLET_ADVERTISED_HOST).toBe('brooklet');
   });
 
-  it('points bench at both brokers by service name and builds the Dockerfile bench stage', () => {
+  it('points bench at both brokers\' INTERNAL listeners by service name and builds the Dockerfile bench stage', () => {
     const bench = compose.services.bench!;
     expect(typeof bench.build === 'object' && bench.build.context).toBe('.');
     const target = typeof bench.build === 'object' ? bench.build.target : undefined;
@@ -76,8 +111,25 @@ describe('compose.yaml', () => {
     expect(stages).toContain(target);
     expect(bench.environment?.BROOKLET_BOOTSTRAP).toBe('brooklet:9092');
     expect(bench.environment?.KAFKA_BOOTSTRAP).toBe('kafka:9092');
-    expect([...(bench.depends_on ?? [])].sort()).toEqual(['brooklet', 'kafka']);
-    for (const v of bench.volumes ?? []) expect(fs.existsSync(path.join(repoRoot, v.split(':')[0]!))).toBe(true);
+    for (const v of bench.volumes ?? []) expect(fs.existsSync(path.join(repoRoot, withDefaults(v).split(':')[0]!))).toBe(true);
+  });
+});
+
+describe('compose.ci.yaml', () => {
+  it('puts every service on the host network, listening on 127.0.0.1 only, on ports that do not collide', () => {
+    expect(Object.keys(ci.services).sort()).toEqual(['bench', 'brooklet', 'kafka']);
+    for (const service of Object.values(ci.services)) expect(service.network_mode).toBe('host');
+    const listeners = [ci.services.brooklet!.environment!.BROOKLET_LISTENERS, ci.services.kafka!.environment!.KAFKA_LISTENERS]
+      .flatMap((l) => withDefaults(l).split(','));
+    for (const l of listeners) expect(l).toMatch(/^[A-Z]+:\/\/127\.0\.0\.1:\d+$/);
+    const ports = [...listeners.map((l) => l.split(':').at(-1)), withDefaults(ci.services.brooklet!.environment!.BROOKLET_HTTP_PORT)];
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
+  it('points bench at the INTERNAL listeners the brokers advertise', () => {
+    const env = ci.services.bench!.environment!;
+    expect(`INTERNAL://${withDefaults(env.BROOKLET_BOOTSTRAP)}`).toBe(withDefaults(ci.services.brooklet!.environment!.BROOKLET_ADVERTISED_LISTENERS).split(',')[0]);
+    expect(`INTERNAL://${withDefaults(env.KAFKA_BOOTSTRAP)}`).toBe(withDefaults(ci.services.kafka!.environment!.KAFKA_ADVERTISED_LISTENERS).split(',')[0]);
   });
 });
 
@@ -104,10 +156,16 @@ describe('Dockerfile', () => {
     for (const dir of local) expect(copiedBefore.some((src) => dir === src || dir.startsWith(`${src}/`)), dir).toBe(true);
   });
 
-  it('takes Kafka\'s jars from the apache/kafka image of the version compose runs', () => {
-    const from = instructions.find((l) => /^COPY --from=apache\/kafka:/i.test(l));
-    expect(from).toContain(`apache/kafka:${pinnedKafkaVersion()}`);
+  it('fetches Kafka\'s jars from Maven Central with the pom scripts/install-peers.sh uses, not from an image', () => {
+    expect(instructions.some((l) => /^COPY --from=apache\/kafka/i.test(l))).toBe(false);
+    expect(instructions).toContain('COPY scripts/kafka/pom.xml /opt/kafka/pom.xml');
+    expect(joined.some((l) => /mvn .*-f \/opt\/kafka\/pom\.xml dependency:copy-dependencies -DoutputDirectory=\/opt\/kafka\/libs/.test(l))).toBe(true);
     expect(dockerfile).toMatch(/KAFKA_JARS_DIR=\/opt\/kafka\/libs/);
+  });
+
+  it('keeps the broker\'s data in a volume and has a healthcheck', () => {
+    expect(instructions).toContain('VOLUME /data');
+    expect(joined.some((l) => /^HEALTHCHECK .*CMD \["node", "healthcheck.cjs"\]$/.test(l))).toBe(true);
   });
 
   it('runs commands that the repository builds: the CLI by default, the side-by-side in bench', () => {
