@@ -6,7 +6,9 @@
 import protobuf from 'protobufjs';
 import * as descriptorExtension from 'protobufjs/ext/descriptor/index.js';
 import { describe, expect, it } from 'vitest';
+import { protoTextFromDescriptor } from '../../src/registry/protobuf-descriptor-input.js';
 import { serializedProtobuf } from '../../src/registry/protobuf-serialized.js';
+import { parseSchema } from '../../src/registry/schemas/index.js';
 
 const FileDescriptorProto = (descriptorExtension as unknown as { FileDescriptorProto: protobuf.Type }).FileDescriptorProto;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,5 +53,25 @@ message Person { string name = 1; geo.Address home = 2; }
     expect(file.dependency).toEqual(['address.proto']);
     expect(file.messageType.map((m: { name: string }) => m.name)).toEqual(['Person']);
     expect(file.messageType[0].field[1].typeName).toBe('.geo.Address');
+  });
+
+  it('reads a base64 FileDescriptorProto back as .proto text with the same canonical form', () => {
+    const proto = `syntax = "proto3";
+package shop.v1;
+message Order {
+  string id = 1;
+  map<string, int32> qty_by_sku = 2;
+  oneof contact { string email = 3; string phone = 4; }
+  Kind kind = 5;
+}
+enum Kind { RETAIL = 0; WHOLESALE = 1; }
+`;
+    const text = protoTextFromDescriptor(serializedProtobuf(proto, []));
+    expect(text).not.toBeNull();
+    expect(parseSchema('PROTOBUF', text!, []).canonical).toBe(parseSchema('PROTOBUF', proto, []).canonical);
+    // Plain .proto text and other strings are not descriptors.
+    expect(protoTextFromDescriptor(proto)).toBeNull();
+    expect(protoTextFromDescriptor('abcd')).toBeNull();
+    expect(protoTextFromDescriptor('')).toBeNull();
   });
 });

@@ -5,8 +5,8 @@ test/registry/python-interop.test.ts in the venv of test/compat/python (scripts/
       Serializes record i = {"name": "user-<i>", "age": i} (Protobuf: Person{name, age}) with
       AvroSerializer / JSONSerializer / ProtobufSerializer against the registry (subject
       <topic>-value, TopicNameStrategy) and produces it. Avro and JSON register their schema
-      (auto.register.schemas); Protobuf uses the latest registered version (use.latest.version),
-      which it reads in the registry's `serialized` format. Prints {"id": <schema id>} at the end.
+      (auto.register.schemas); Protobuf registers its schema as the base64 FileDescriptorProto
+      it is built from, as that serializer does. Prints {"id": <schema id>} at the end.
   consume --bootstrap B --registry URL --topic T --format avro|json|protobuf --count N
       Reads partition 0 from offset 0 and deserializes each value with AvroDeserializer /
       JSONDeserializer / ProtobufDeserializer, fetching the writer's schema by the id in the
@@ -61,7 +61,7 @@ def produce(args, client):
         make = lambda i: {"name": f"user-{i}", "age": i}
     else:
         cls = person_class()
-        serializer = ProtobufSerializer(cls, client, {"auto.register.schemas": False, "use.latest.version": True})
+        serializer = ProtobufSerializer(cls, client, {"use.deprecated.format": False})
         make = lambda i: cls(name=f"user-{i}", age=i)
     producer = Producer({"bootstrap.servers": args.bootstrap, "enable.idempotence": True})
     failures = []
