@@ -2,6 +2,7 @@
 # Installs the test peers that Brooklet's compatibility tests and benchmarks run against:
 #   - real Apache Kafka's jars   -> .cache/kafka-jars/<version>        (scripts/kafka/pom.xml)
 #   - the Java client peer       -> test/compat/java/target/            (test/compat/java/pom.xml)
+#   - Kafka Connect (worker + FileStream connectors) -> test/compat/connect/target/classpath.txt
 #   - the librdkafka peer        -> test/compat/python/.venv            (requirements.txt there)
 #   - kcat                       -> from Debian with apt-get (when root)
 #   - @confluentinc/kafka-javascript -> test/compat/confluent-js/node_modules (built from source)
@@ -52,6 +53,18 @@ else
     -Dmdep.outputFile=target/classpath.txt
   echo "$JAVA_STAMP" > "$JAVA_PEER/target/.stamp"
   echo "java peer: built kafka-clients $(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' $JAVA_PEER/pom.xml | head -1) client into test/compat/java/target"
+fi
+
+# --- Kafka Connect peer (distributed worker + FileStream connectors) --------------------------
+CONNECT_PEER=test/compat/connect
+CONNECT_STAMP="$(stamp_of $CONNECT_PEER/pom.xml)"
+if up_to_date "$CONNECT_PEER/target/.stamp" "$CONNECT_STAMP" && [[ -f "$CONNECT_PEER/target/classpath.txt" ]]; then
+  echo "connect peer: resolved (test/compat/connect/target)"
+else
+  mkdir -p $CONNECT_PEER/target
+  "${MVN[@]}" -f $CONNECT_PEER/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  echo "$CONNECT_STAMP" > "$CONNECT_PEER/target/.stamp"
+  echo "connect peer: resolved connect-runtime and connect-file into test/compat/connect/target"
 fi
 
 # --- librdkafka peer (confluent-kafka for Python) --------------------------------------------
