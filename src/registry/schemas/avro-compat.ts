@@ -51,11 +51,15 @@ function namesMatch(reader: AnyType, writer: AnyType): boolean {
   return (reader.aliases as string[]).some((a) => shortName(a) === w);
 }
 
-/** Whether `reader` reads `writer` with no break (used to pick a reader union's branch). */
-function reads(reader: AnyType, writer: AnyType, seen: Set<string>): boolean {
-  const out: string[] = [];
-  check(reader, writer, '', out, new Set(seen));
-  return out.length === 0;
+/**
+ * The reader union's branch that a writer type resolves to, as Avro picks it: the first branch of
+ * the same kind (and, for named types, a matching name), else the first the writer promotes to.
+ * Only that branch is then checked in depth, so unions cost no more than their branches.
+ */
+function pickBranch(union: AnyType[], writer: AnyType): AnyType | undefined {
+  const wk = kind(writer);
+  const same = union.find((r) => kind(r) === wk && (!['record', 'enum', 'fixed'].includes(wk) || namesMatch(r, writer)));
+  return same ?? union.find((r) => PROMOTIONS[wk]?.includes(kind(r)));
 }
 
 function check(reader: AnyType, writer: AnyType, path: string, out: string[], seen: Set<string>): void {
@@ -65,9 +69,9 @@ function check(reader: AnyType, writer: AnyType, path: string, out: string[], se
   if (wk === 'union') {
     (writer.types as AnyType[]).forEach((branch, i) => {
       if (rk === 'union') {
-        if (!(reader.types as AnyType[]).some((r) => reads(r, branch, seen))) {
-          out.push(`at ${at}: the writer's union branch ${i} (${describe(branch)}) matches no branch of the reader's union`);
-        }
+        const target = pickBranch(reader.types as AnyType[], branch);
+        if (!target) out.push(`at ${at}: the writer's union branch ${i} (${describe(branch)}) matches no branch of the reader's union`);
+        else check(target, branch, `${path}/${i}`, out, seen);
       } else {
         check(reader, branch, `${path}/${i}`, out, seen);
       }
@@ -75,9 +79,9 @@ function check(reader: AnyType, writer: AnyType, path: string, out: string[], se
     return;
   }
   if (rk === 'union') {
-    if (!(reader.types as AnyType[]).some((r) => reads(r, writer, seen))) {
-      out.push(`at ${at}: the writer's ${describe(writer)} matches no branch of the reader's union`);
-    }
+    const target = pickBranch(reader.types as AnyType[], writer);
+    if (!target) out.push(`at ${at}: the writer's ${describe(writer)} matches no branch of the reader's union`);
+    else check(target, writer, path, out, seen);
     return;
   }
   if (rk !== wk) {
@@ -93,9 +97,10 @@ function check(reader: AnyType, writer: AnyType, path: string, out: string[], se
       const key = `${reader.name}<-${writer.name}`;
       if (seen.has(key)) return; // a recursive type already being checked
       seen.add(key);
+      const byName = new Map((writer.fields as AnyType[]).map((w) => [w.name as string, w]));
       for (const field of reader.fields as AnyType[]) {
-        const names = [field.name, ...(field.aliases as string[])];
-        const source = (writer.fields as AnyType[]).find((w) => names.includes(w.name));
+        const names = [field.name as string, ...(field.aliases as string[])];
+        const source = names.map((n) => byName.get(n)).find((w) => w !== undefined);
         if (source) check(field.type, source.type, `${path}/${field.name}`, out, seen);
         else if (field.defaultValue() === undefined) {
           out.push(`at ${path}/${field.name}: the reader's field "${field.name}" is missing from the writer and has no default`);

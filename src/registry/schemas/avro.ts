@@ -17,6 +17,9 @@ import avsc from 'avsc';
 import { checkBounds, checkReferenceBounds } from './bounds.js';
 import { SchemaError, type ParsedSchema, type ResolvedReference } from './types.js';
 
+/** Records, enums and fixed types in a schema with its references (see bounds.ts for why). */
+export const MAX_AVRO_NAMED_TYPES = 500;
+
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 /** Avro's own attributes, in the order the Java implementation writes them. */
 const KEY_ORDER = ['type', 'name', 'namespace', 'doc', 'fields', 'symbols', 'items', 'values', 'size', 'default', 'order', 'aliases', 'logicalType', 'precision', 'scale'];
@@ -39,6 +42,7 @@ export function parseAvro(text: string, references: ResolvedReference[]): AvroSc
   checkReferenceBounds(references, 'json');
   const registry: Record<string, avsc.Type> = {};
   const seen = new Set<string>();
+  const named = { count: 0 };
   const load = (refs: ResolvedReference[]): void => {
     for (const ref of refs) {
       if (ref.schemaType !== 'AVRO') throw new SchemaError(`reference ${JSON.stringify(ref.name)} is ${ref.schemaType}, not AVRO`);
@@ -46,11 +50,14 @@ export function parseAvro(text: string, references: ResolvedReference[]): AvroSc
       if (seen.has(key)) continue;
       seen.add(key);
       load(ref.references ?? []);
-      toType(parseJson(ref.schema, `reference ${JSON.stringify(ref.name)}`), registry, `reference ${JSON.stringify(ref.name)}`);
+      const refJson = parseJson(ref.schema, `reference ${JSON.stringify(ref.name)}`);
+      countNamed(refJson, named);
+      toType(refJson, registry, `reference ${JSON.stringify(ref.name)}`);
     }
   };
   load(references);
   const json = parseJson(text, 'schema');
+  countNamed(json, named);
   const type = toType(json, registry, 'schema');
   return new AvroSchema(JSON.stringify(ordered(json)), type, json);
 }
@@ -62,6 +69,19 @@ function parseJson(text: string, what: string): unknown {
     // A bare name ("com.acme.Address") is valid Avro and not JSON.
     if (/^\s*[A-Za-z_][A-Za-z0-9_.]*\s*$/.test(text)) return text.trim();
     throw new SchemaError(`Invalid ${what}: not JSON (${(err as Error).message})`);
+  }
+}
+
+function countNamed(json: unknown, named: { count: number }): void {
+  const stack = [json];
+  while (stack.length > 0) {
+    const at = stack.pop();
+    if (at === null || typeof at !== 'object') continue;
+    const type = (at as Record<string, unknown>).type;
+    if (!Array.isArray(at) && typeof type === 'string' && ['record', 'error', 'enum', 'fixed'].includes(type) && ++named.count > MAX_AVRO_NAMED_TYPES) {
+      throw new SchemaError(`Invalid schema: more than ${MAX_AVRO_NAMED_TYPES} named types (records, enums, fixed)`);
+    }
+    for (const [k, v] of Object.entries(at)) if (k !== 'default') stack.push(v);
   }
 }
 

@@ -50,6 +50,16 @@ export function compare(d: Diffs, originalNode: Node, updateNode: Node, path: st
     return;
   }
   if (!d.enter(original.json, update.json)) return; // a recursive schema already being compared
+  try {
+    compareSameKind(d, original, update, originalNode, updateNode, path);
+  } finally {
+    d.leave(original.json, update.json);
+  }
+}
+
+type Classified = ReturnType<typeof classify>;
+
+function compareSameKind(d: Diffs, original: Classified, update: Classified, originalNode: Node, updateNode: Node, path: string): void {
   switch (original.kind) {
     case 'string':
       return compareStrings(d, original.json, update.json, path);

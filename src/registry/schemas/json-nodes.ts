@@ -6,14 +6,13 @@
  * (as validators read schemas). Annotations (title, description, default, $id, ...) and unknown
  * keywords do not constrain, so a schema of only those accepts anything.
  */
-import type { JsonSchema } from './json-schema.js';
 
 export type Obj = Record<string, any>;
 
 /** A schema node and where its "$ref"s resolve: its parsed schema and the document it sits in. */
 export interface Node {
   json: unknown;
-  schema: JsonSchema;
+  schema: RefScope;
   doc?: unknown;
 }
 
@@ -46,26 +45,79 @@ export function deref(node: Node): Node {
 }
 
 function resolveRef(node: Node, ref: string): Node | undefined {
+  const found = resolveIn(node.schema, node.doc ?? node.schema.json, ref);
+  return found && { json: found.json, schema: node.schema, doc: found.doc };
+}
+
+/** Where "$ref"s look: the schema itself and its references by name. */
+export interface RefScope {
+  readonly json: unknown;
+  readonly referenced: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * Resolves a "$ref" met inside `doc`: a fragment ("#/json/pointer", "#anchor") within that
+ * document; otherwise a reference by its name, or a document or subschema by its "$id" (also
+ * relative to the document's own "$id"), then the fragment within it.
+ */
+export function resolveIn(scope: RefScope, doc: unknown, ref: string): { json: unknown; doc: unknown } | undefined {
   const hash = ref.indexOf('#');
   const target = hash < 0 ? ref : ref.slice(0, hash);
-  const pointer = hash < 0 ? '' : ref.slice(hash + 1);
-  let doc: unknown;
-  if (target === '') doc = node.doc ?? node.schema.json;
-  else if (node.schema.referenced.has(target)) doc = node.schema.referenced.get(target);
-  else {
-    // A reference may also be named by the "$id" it declares.
-    doc = [...node.schema.referenced.values()].find((d) => (d as Obj)?.$id === target);
-    if (doc === undefined) return undefined;
+  const fragment = hash < 0 ? '' : ref.slice(hash + 1);
+  let base = doc;
+  if (target !== '') {
+    base = scope.referenced.get(target);
+    if (base === undefined) {
+      const absolute = absoluteId(target, (doc as Obj)?.$id);
+      base = findById(scope, (id) => id === target || id === absolute);
+    }
+    if (base === undefined) return undefined;
   }
-  const json = pointer === '' ? doc : walkPointer(doc, pointer);
-  return json === undefined ? undefined : { json, schema: node.schema, doc };
+  if (fragment === '') return { json: base, doc: base };
+  if (fragment.startsWith('/')) {
+    const json = walkPointer(base, fragment);
+    return json === undefined ? undefined : { json, doc: base };
+  }
+  const json = findSub(base, (s) => s.$anchor === fragment || s.$id === `#${fragment}`);
+  return json === undefined ? undefined : { json, doc: base };
+}
+
+function absoluteId(target: string, baseId: unknown): string | undefined {
+  try {
+    return typeof baseId === 'string' ? new URL(target, baseId).href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function findById(scope: RefScope, match: (id: string) => boolean): unknown {
+  for (const doc of [scope.json, ...scope.referenced.values()]) {
+    const hit = findSub(doc, (s) => typeof s.$id === 'string' && match(s.$id.replace(/#$/, '')));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/** Keywords whose values are data, not schemas: never searched for "$id" or "$ref". */
+export const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples']);
+
+/** The first subschema of `doc` (itself included) that `match` accepts. */
+function findSub(doc: unknown, match: (s: Obj) => boolean): unknown {
+  const stack = [doc];
+  while (stack.length > 0) {
+    const at = stack.pop();
+    if (at === null || typeof at !== 'object') continue;
+    if (!Array.isArray(at) && match(at as Obj)) return at;
+    for (const [k, v] of Object.entries(at as Obj)) if (!DATA_KEYWORDS.has(k)) stack.push(v);
+  }
+  return undefined;
 }
 
 function walkPointer(doc: unknown, pointer: string): unknown {
   let at: any = doc;
   for (const raw of pointer.split('/').slice(1)) {
     const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (at === null || typeof at !== 'object' || !(key in at)) return undefined;
+    if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
     at = at[key];
   }
   return at;

@@ -7,11 +7,12 @@ import { compare } from './json-compat.js';
 import { classify, deref, type Node, type Obj } from './json-nodes.js';
 
 /** The comparisons one check may make: a bound on pathological schemas (many combiners). */
-export const MAX_STEPS = 200_000;
+export const MAX_STEPS = 50_000;
 
 export class Diffs {
   readonly breaks: string[] = [];
   constructor(
+    /** Pairs being compared right now (the recursion's stack), to stop at a recursive schema. */
     private readonly seen = new Map<object, Set<object>>(),
     private readonly steps = { left: MAX_STEPS },
   ) {}
@@ -24,7 +25,7 @@ export class Diffs {
   }
   /** Whether the comparison `fn` makes finds no break (its breaks are not kept). */
   compatibleWith(fn: (d: Diffs) => void): boolean {
-    const sub = new Diffs(new Map([...this.seen].map(([k, v]) => [k, new Set(v)])), this.steps);
+    const sub = new Diffs(this.seen, this.steps);
     fn(sub);
     return sub.breaks.length === 0 && !this.exhausted;
   }
@@ -36,6 +37,10 @@ export class Diffs {
     if (set.has(update)) return false;
     set.add(update);
     return true;
+  }
+  /** Ends what `enter` began. */
+  leave(original: object, update: object): void {
+    this.seen.get(original)?.delete(update);
   }
 }
 

@@ -28,25 +28,28 @@ interface Ctx {
   out: string[];
   /** Message pairs already compared (recursive types), by "writer<-reader" full names. */
   seen: Set<string>;
+  /**
+   * Message types that fields point at, compared after the file's own messages: a queue rather
+   * than recursion, so a chain of thousands of messages cannot overflow the stack.
+   */
+  queue: Array<[protobuf.Type, protobuf.Type, string]>;
   writerPackage: string;
   readerPackage: string;
 }
 
 export function protobufBreaks(reader: ProtobufSchema, writer: ProtobufSchema): string[] {
-  const ctx: Ctx = { out: [], seen: new Set(), writerPackage: writer.packageName, readerPackage: reader.packageName };
+  const ctx: Ctx = { out: [], seen: new Set(), queue: [], writerPackage: writer.packageName, readerPackage: reader.packageName };
   if (writer.packageName !== reader.packageName) {
     ctx.out.push(`package changed from "${writer.packageName}" to "${reader.packageName}"`);
   }
   compareNested(ctx, topLevel(writer), topLevel(reader), '');
+  for (let next = ctx.queue.pop(); next; next = ctx.queue.pop()) compareMessages(ctx, ...next);
   return ctx.out;
 }
 
-/** The file's own top-level declarations, taken from the resolved root (so types are resolved). */
+/** The file's own top-level messages and enums. */
 function topLevel(schema: ProtobufSchema): protobuf.ReflectionObject[] {
-  const ns = schema.packageName ? (schema.file.lookup(schema.packageName) as protobuf.Namespace) : schema.file;
-  return ns.nestedArray
-    .filter((n) => n instanceof protobuf.Type || n instanceof protobuf.Enum)
-    .map((n) => schema.root.lookup(n.fullName) as protobuf.ReflectionObject);
+  return schema.declarations.filter((n) => n instanceof protobuf.Type || n instanceof protobuf.Enum);
 }
 
 function compareNested(ctx: Ctx, writer: protobuf.ReflectionObject[], reader: protobuf.ReflectionObject[], scope: string): void {
@@ -66,11 +69,14 @@ function compareMessages(ctx: Ctx, w: protobuf.Type, r: protobuf.Type, path: str
   const key = `${w.fullName}<-${r.fullName}`;
   if (ctx.seen.has(key)) return;
   ctx.seen.add(key);
-  const wTop = new Map(w.fieldsArray.filter((f) => !realOneof(f)).map((f) => [f.id, f]));
-  const rTop = new Map(r.fieldsArray.filter((f) => !realOneof(f)).map((f) => [f.id, f]));
-  const wOneofOf = new Map(w.fieldsArray.filter((f) => realOneof(f)).map((f) => [f.id, realOneof(f)]));
-  const rAll = new Map(r.fieldsArray.map((f) => [f.id, f]));
-  const wAll = new Map(w.fieldsArray.map((f) => [f.id, f]));
+  // Extension fields (".name", declared in an `extend` block) are not the message's own.
+  const wFields = w.fieldsArray.filter((f) => !f.name.startsWith('.'));
+  const rFields = r.fieldsArray.filter((f) => !f.name.startsWith('.'));
+  const wTop = new Map(wFields.filter((f) => !realOneof(f)).map((f) => [f.id, f]));
+  const rTop = new Map(rFields.filter((f) => !realOneof(f)).map((f) => [f.id, f]));
+  const wOneofOf = new Map(wFields.filter((f) => realOneof(f)).map((f) => [f.id, realOneof(f)]));
+  const rAll = new Map(rFields.map((f) => [f.id, f]));
+  const wAll = new Map(wFields.map((f) => [f.id, f]));
 
   for (const oneof of r.oneofsArray.filter((o) => !isSynthetic(o))) {
     const moved = oneof.fieldsArray.filter((f) => wTop.has(f.id));
@@ -165,9 +171,7 @@ function compareMessageTypes(ctx: Ctx, w: protobuf.Field, r: protobuf.Field, at:
     ctx.out.push(`${at}: message type changed from ${wl} to ${rl}`);
     return;
   }
-  const before = ctx.out.length;
-  compareMessages(ctx, wt, rt, wl);
-  if (ctx.out.length > before) ctx.out.push(`${at}: its message type ${wl} changed incompatibly`);
+  ctx.queue.push([wt, rt, wl]);
 }
 
 /** The package a type was declared in: the names above its outermost message. */

@@ -7,24 +7,26 @@
 import protobuf from 'protobufjs';
 
 interface FileView {
-  readonly file: protobuf.Root;
+  readonly declarations: readonly protobuf.ReflectionObject[];
+  readonly options: Readonly<Record<string, unknown>> | undefined;
   readonly syntax: string;
   readonly packageName: string;
   readonly imports: readonly string[];
 }
 
 export function printProto(view: FileView, sorted: boolean): string {
+  proto2 = view.syntax === 'proto2';
   const out: string[] = [`syntax = "${view.syntax}";`];
   if (view.packageName) out.push(`package ${view.packageName};`);
   const imports = sorted ? [...view.imports].sort() : view.imports;
   for (const i of imports) out.push(`import "${i}";`);
-  // The package's namespace holds the file options and its declarations.
-  let ns: protobuf.NamespaceBase = view.file;
-  if (view.packageName) ns = view.file.lookup(view.packageName) as protobuf.Namespace;
-  out.push(...options(ns.options, sorted, ''));
-  for (const nested of ordered(ns.nestedArray, sorted)) printNested(nested, '', sorted, out);
+  out.push(...options(view.options as Record<string, unknown> | undefined, sorted, ''));
+  for (const nested of ordered([...view.declarations], sorted)) printNested(nested, '', sorted, out);
   return out.join('\n') + '\n';
 }
+
+/** Whether the file being printed is proto2, where a plain field is written `optional`. */
+let proto2 = false;
 
 function ordered<T extends protobuf.ReflectionObject>(items: T[], sorted: boolean): T[] {
   return sorted ? [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : items;
@@ -52,7 +54,8 @@ function fieldType(f: protobuf.Field, sorted: boolean): string {
 }
 
 function printField(f: protobuf.Field, indent: string, sorted: boolean, out: string[], inOneof: boolean): void {
-  const label = inOneof ? '' : f.options?.proto3_optional ? 'optional ' : f.rule ? `${f.rule} ` : '';
+  const plain = proto2 && !(f instanceof protobuf.MapField) ? 'optional ' : '';
+  const label = inOneof ? '' : f.options?.proto3_optional ? 'optional ' : f.rule ? `${f.rule} ` : plain;
   out.push(`${indent}${label}${fieldType(f, sorted)} ${f.name} = ${f.id}${fieldOptions(f)};`);
 }
 
@@ -69,7 +72,8 @@ function printNested(obj: protobuf.ReflectionObject, indent: string, sorted: boo
     out.push(...options(obj.options, sorted, inner));
     const real = obj.oneofsArray.filter((o) => !(o.fieldsArray.length === 1 && o.fieldsArray[0].options?.proto3_optional));
     const inRealOneof = new Set(real.flatMap((o) => o.fieldsArray));
-    const fields = obj.fieldsArray.filter((f) => !inRealOneof.has(f));
+    // Extension fields appear in the extended message under a leading dot; they print as `extend`.
+    const fields = obj.fieldsArray.filter((f) => !inRealOneof.has(f) && !f.name.startsWith('.'));
     for (const f of sorted ? [...fields].sort((a, b) => a.id - b.id) : fields) printField(f, inner, sorted, out, false);
     for (const o of ordered(real, sorted)) {
       out.push(`${inner}oneof ${o.name} {`);
@@ -78,6 +82,7 @@ function printNested(obj: protobuf.ReflectionObject, indent: string, sorted: boo
       out.push(`${inner}}`);
     }
     reserved(obj.reserved, inner, out);
+    for (const [from, to] of obj.extensions ?? []) out.push(`${inner}extensions ${from === to ? from : `${from} to ${to === 0x1fffffff ? 'max' : to}`};`);
     for (const n of ordered(obj.nestedArray, sorted)) printNested(n, inner, sorted, out);
     out.push(`${indent}}`);
   } else if (obj instanceof protobuf.Enum) {
@@ -97,7 +102,9 @@ function printNested(obj: protobuf.ReflectionObject, indent: string, sorted: boo
     }
     out.push(`${indent}}`);
   } else if (obj instanceof protobuf.Field) {
-    out.push(`${indent}extend ${obj.extend} { ${fieldType(obj, sorted)} ${obj.name} = ${obj.id}; }`);
+    const fieldLines: string[] = [];
+    printField(obj, '', sorted, fieldLines, false);
+    out.push(`${indent}extend ${obj.extend} { ${fieldLines[0]} }`);
   } else if (obj instanceof protobuf.Namespace) {
     for (const n of ordered(obj.nestedArray, sorted)) printNested(n, indent, sorted, out);
   }

@@ -22,8 +22,10 @@ export class ProtobufSchema implements ParsedSchema {
   readonly type = 'PROTOBUF' as const;
   readonly canonical: string;
   constructor(
-    /** This file alone (without its imports): what canonical forms print. */
-    readonly file: protobuf.Root,
+    /** This file's own top-level declarations (messages, enums, services, extensions). */
+    readonly declarations: readonly protobuf.ReflectionObject[],
+    /** This file's options (as written, before any import of the same package adds its own). */
+    readonly options: Readonly<Record<string, unknown>> | undefined,
     /** This file with its imports, every type resolved: what the compatibility rules walk. */
     readonly root: protobuf.Root,
     readonly syntax: 'proto2' | 'proto3',
@@ -50,8 +52,13 @@ export function parseProtobuf(text: string, references: ResolvedReference[]): Pr
   };
   index(references);
 
-  const main = parse(text, 'schema', new protobuf.Root());
+  // The schema is parsed first, alone, so its own declarations can be told from its imports';
+  // types resolve only at resolveAll, after the imports are in.
   const root = new protobuf.Root();
+  const main = parse(text, 'schema', root);
+  const ns = main.package ? (root.lookup(main.package) as protobuf.Namespace) : root;
+  const declarations = [...ns.nestedArray];
+  const options = ns.options ? { ...ns.options } : undefined;
   const loaded = new Set<string>();
   const load = (imports: string[], from: string): void => {
     for (const name of imports) {
@@ -70,13 +77,12 @@ export function parseProtobuf(text: string, references: ResolvedReference[]): Pr
   };
   const imports = [...(main.imports ?? []), ...(main.weakImports ?? [])];
   load(imports, 'the schema');
-  parse(text, 'schema', root);
   try {
     root.resolveAll();
   } catch (err) {
     throw new SchemaError(`Invalid schema: ${(err as Error).message}`);
   }
-  return new ProtobufSchema(main.root, root, syntaxOf(text), main.package ?? '', imports);
+  return new ProtobufSchema(declarations, options, root, syntaxOf(text), main.package ?? '', imports);
 }
 
 /** protobufjs has checked the statement; this reads which one it was (none means proto2). */
