@@ -2,8 +2,8 @@
  * The Docker path without Docker: the container spec (pure), the property -> environment
  * translation the apache/kafka image reads back, and startKafkaContainer's wiring against a
  * stand-in for testcontainers (which also shows that nothing loads testcontainers before a
- * container is actually asked for). The real container start is not exercised here: this
- * machine has no Docker engine.
+ * container is actually asked for). The real container start is exercised by
+ * test/containers/kafka-testcontainers.test.ts where an engine answers.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +18,7 @@ interface FakeContainerRecord {
   image: string;
   env: Record<string, string>;
   ports: { container: number; host: number }[];
+  networkMode?: string;
   waitFor: unknown;
   startupTimeoutMs: number;
   stops: unknown[];
@@ -44,6 +45,7 @@ vi.mock('testcontainers', async () => {
     }
     withEnvironment(env: Record<string, string>) { this.record.env = env; return this; }
     withExposedPorts(...ports: { container: number; host: number }[]) { this.record.ports = ports; return this; }
+    withNetworkMode(mode: string) { this.record.networkMode = mode; return this; }
     withLogConsumer(consumer: (stream: import('node:stream').Readable) => unknown) { this.logConsumer = consumer; return this; }
     withWaitStrategy(strategy: unknown) { this.record.waitFor = strategy; return this; }
     withStartupTimeout(ms: number) { this.record.startupTimeoutMs = ms; return this; }
@@ -60,8 +62,11 @@ vi.mock('testcontainers', async () => {
       // Stands in for the engine publishing the port on the host.
       const server = netModule.createServer((s) => s.destroy());
       fake.published.push(server);
+      // Published port mode listens where the engine publishes; host network mode where the broker advertises.
+      const advertised = /PLAINTEXT:\/\/([^:]+):(\d+)/.exec(this.record.env.KAFKA_ADVERTISED_LISTENERS!)!;
       const publishedOn = fake.runtimeHost === 'localhost' ? '127.0.0.1' : fake.runtimeHost;
-      await new Promise<void>((r) => server.listen(this.record.ports[0].host, publishedOn, r));
+      if (this.record.networkMode === 'host') await new Promise<void>((r) => server.listen(Number(advertised[2]), advertised[1], r));
+      else await new Promise<void>((r) => server.listen(this.record.ports[0].host, publishedOn, r));
       const record = this.record;
       return {
         async stop(options: unknown) {
@@ -208,14 +213,19 @@ describe('envNameForProperty', () => {
 });
 
 describe('startKafkaContainer (testcontainers stand-in)', () => {
-  it('starts the spec, copies the log, advertises 127.0.0.1 for a local engine, and removes the container on close', async () => {
+  it('starts the spec on the host network for a local engine, on 127.0.0.1 only, copies the log, and removes the container on close', async () => {
     const kafka = await startKafkaContainer({ numPartitions: 2, keepDir: true });
     const record = fake.containers.at(-1)!;
-    const port = record.ports[0].host;
+    const port = Number(/:(\d+)$/.exec(kafka.bootstrap)![1]);
     expect(record.image).toBe(`apache/kafka:${pinnedKafkaVersion()}`);
-    expect(record.ports).toEqual([{ container: port, host: port }]);
+    expect(record.networkMode).toBe('host');
+    expect(record.ports).toEqual([]);
     expect(record.env.KAFKA_NUM_PARTITIONS).toBe('2');
     expect(record.env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${port}`);
+    const controller = Number(/CONTROLLER:\/\/127\.0\.0\.1:(\d+)$/.exec(record.env.KAFKA_LISTENERS!)![1]);
+    expect(record.env.KAFKA_LISTENERS).toBe(`PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controller}`);
+    expect(record.env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`1@127.0.0.1:${controller}`);
+    expect(controller).not.toBe(port);
     expect(record.waitFor).toEqual({ logMessage: 'Kafka Server started' });
     expect(record.startupTimeoutMs).toBe(60_000);
     expect(kafka).toMatchObject({ bootstrap: `127.0.0.1:${port}`, dataDir: null, source: 'docker' });

@@ -8,12 +8,17 @@
  * case, a single '_' becomes '.', '__' becomes '_', '___' becomes '-'. CLUSTER_ID formats the
  * storage on first start; KAFKA_HEAP_OPTS sizes the JVM.
  *
- * Networking. The broker listens inside the container on the same port number that is
- * published on the host (a free host port), and advertises that address. A client on the host
- * reaches it through the published port, and Kafka's own connections to its advertised address
- * from inside the container (the node talking to itself as a broker) reach it on loopback, so
- * one listener serves both. The CONTROLLER listener stays on the container's loopback and is
- * never published.
+ * Networking, two ways:
+ *  - host network (an engine on this Linux machine, which is how CI runs it: dockerd there has
+ *    no bridge network): the container shares this machine's network; the broker listens on
+ *    127.0.0.1 on a free port and its controller on another, and advertises 127.0.0.1. Nothing
+ *    is published and no traffic leaves loopback.
+ *  - published port (a remote engine, or Docker Desktop): the broker listens inside the
+ *    container on the same port number that is published on the host (a free host port), and
+ *    advertises that address. A client on the host reaches it through the published port, and
+ *    Kafka's own connections to its advertised address from inside the container reach it on
+ *    loopback, so one listener serves both. The CONTROLLER listener stays on the container's
+ *    loopback and is never published.
  *
  * Ready when the log says "Kafka Server started" (the line the jar path waits for too) and the
  * published port accepts connections. The container's output is copied to logFile. close()
@@ -44,8 +49,10 @@ export interface KafkaContainerSpec {
   image: string;
   /** Environment for the container: CLUSTER_ID, KAFKA_HEAP_OPTS and one KAFKA_* per property. */
   env: Record<string, string>;
-  /** Host port -> container port bindings (the same number on both sides, see the top comment). */
+  /** Host port -> container port bindings (the same number on both sides, see the top comment); none on the host network. */
   ports: { container: number; host: number }[];
+  /** 'host' to share this machine's network (see the top comment); else the engine's default. */
+  networkMode: 'host' | 'default';
   /** The log line that means the broker serves requests. */
   readyLogLine: string;
   startupTimeoutMs: number;
@@ -58,6 +65,8 @@ export interface ContainerSpecExtras {
   clusterId?: string;
   /** The Docker host's address as seen from this machine. Default 127.0.0.1. */
   advertisedHost?: string;
+  /** Run on the host network with the controller on this port (a free one); default: published port mode. */
+  hostNetworkControllerPort?: number;
 }
 
 /** The image for the Kafka version the jar path pins (scripts/kafka/pom.xml). */
@@ -68,20 +77,22 @@ export function kafkaImage(version = pinnedKafkaVersion()): string {
 /** Everything about the container that can be decided without Docker. Pure but for the default cluster id. */
 export function kafkaContainerSpec(opts: RealKafkaOptions, hostPort: number,
   extras: ContainerSpecExtras = {}): KafkaContainerSpec {
-  const advertisedHost = extras.advertisedHost ?? '127.0.0.1';
+  const hostNetwork = extras.hostNetworkControllerPort !== undefined;
+  const advertisedHost = hostNetwork ? '127.0.0.1' : extras.advertisedHost ?? '127.0.0.1';
+  const controllerPort = extras.hostNetworkControllerPort ?? CONTAINER_CONTROLLER_PORT;
   // The jar path's configuration, so both paths run Kafka alike; then the container's network
   // and log dir; then the caller's extra properties, which win as they do on the jar path.
   const props: Record<string, string> = {
     ...parseProperties(serverProperties({
       brokerPort: hostPort,
-      controllerPort: CONTAINER_CONTROLLER_PORT,
+      controllerPort,
       logDir: CONTAINER_LOG_DIR,
       numPartitions: opts.numPartitions ?? 1,
       autoCreateTopics: opts.autoCreateTopics ?? true,
     })),
-    listeners: `PLAINTEXT://0.0.0.0:${hostPort},CONTROLLER://127.0.0.1:${CONTAINER_CONTROLLER_PORT}`,
+    listeners: `PLAINTEXT://${hostNetwork ? '127.0.0.1' : '0.0.0.0'}:${hostPort},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://${advertisedHost}:${hostPort}`,
-    'controller.quorum.voters': `1@127.0.0.1:${CONTAINER_CONTROLLER_PORT}`,
+    'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
     ...opts.serverProps,
   };
   const env: Record<string, string> = {
@@ -92,7 +103,8 @@ export function kafkaContainerSpec(opts: RealKafkaOptions, hostPort: number,
   return {
     image: kafkaImage(),
     env,
-    ports: [{ container: hostPort, host: hostPort }],
+    ports: hostNetwork ? [] : [{ container: hostPort, host: hostPort }],
+    networkMode: hostNetwork ? 'host' : 'default',
     readyLogLine: STARTED_LINE,
     startupTimeoutMs: opts.startTimeoutMs ?? 60_000,
     bootstrap: `${advertisedHost}:${hostPort}`,
@@ -137,16 +149,21 @@ export async function startKafkaContainer(opts: RealKafkaOptions = {}): Promise<
   const dockerHost = runtime.info.containerRuntime.host;
   const advertisedHost = dockerHost === 'localhost' ? '127.0.0.1' : dockerHost;
   const hostPort = await freePort();
-  const spec = kafkaContainerSpec(opts, hostPort, { advertisedHost });
+  // An engine on this Linux machine shares its network with the container (see the top comment).
+  const local = process.platform === 'linux' && (advertisedHost === '127.0.0.1' || advertisedHost === '::1');
+  let controllerPort = local ? await freePort() : undefined;
+  while (controllerPort === hostPort) controllerPort = await freePort();
+  const spec = kafkaContainerSpec(opts, hostPort, { advertisedHost, hostNetworkControllerPort: controllerPort });
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'real-kafka-docker-'));
   const log = new LogCopy(path.join(dir, 'kafka.log'));
 
   let container: StartedTestContainer;
   try {
-    container = await new GenericContainer(spec.image)
-      .withEnvironment(spec.env)
-      .withExposedPorts(...spec.ports)
+    const generic = new GenericContainer(spec.image).withEnvironment(spec.env);
+    if (spec.networkMode === 'host') generic.withNetworkMode('host');
+    else generic.withExposedPorts(...spec.ports);
+    container = await generic
       .withLogConsumer((stream) => log.follow(stream))
       .withWaitStrategy(Wait.forLogMessage(spec.readyLogLine))
       .withStartupTimeout(spec.startupTimeoutMs)

@@ -28,9 +28,12 @@ describe('chooseRealKafkaSource', () => {
     expect((await chooseRealKafkaSource({ mode: 'docker' }, env, mustNotProbe)).source).toBe('external');
   });
 
-  it('takes Docker when an engine answers, the jars when none does', async () => {
-    expect((await chooseRealKafkaSource({}, {}, engineUp)).source).toBe('docker');
-    const jars = await chooseRealKafkaSource({}, noEngine);
+  it('takes the jars when installed without asking Docker; else Docker when an engine answers; else the jars', async () => {
+    const installed = () => true;
+    const notInstalled = () => false;
+    expect(await chooseRealKafkaSource({}, {}, mustNotProbe, installed)).toEqual({ source: 'jars', why: 'the jars and Java are installed' });
+    expect((await chooseRealKafkaSource({}, {}, engineUp, notInstalled)).source).toBe('docker');
+    const jars = await chooseRealKafkaSource({}, noEngine, undefined, notInstalled);
     expect(jars.source).toBe('jars');
     expect(jars.why).toContain(absentSocket);
     expect(jars.why).toContain('no such socket');
@@ -42,7 +45,7 @@ describe('chooseRealKafkaSource', () => {
     const server = http.createServer((req, res) => res.writeHead(req.url === '/_ping' ? 200 : 404).end('OK'));
     await new Promise<void>((r) => server.listen(socketPath, r));
     try {
-      const choice = await chooseRealKafkaSource({}, { DOCKER_HOST: `unix://${socketPath}` });
+      const choice = await chooseRealKafkaSource({}, { DOCKER_HOST: `unix://${socketPath}` }, undefined, () => false);
       expect(choice).toEqual({ source: 'docker', why: `a Docker engine answers at unix://${socketPath}` });
     } finally {
       await new Promise((r) => server.close(r));

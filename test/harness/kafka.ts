@@ -5,19 +5,20 @@
  *
  * Where the broker comes from, in this order:
  *   1. env KAFKA_BOOTSTRAP=host:port  an already running Kafka; close() leaves it alone.
- *   2. a Docker engine that answers   the apache/kafka image at the pinned version, one KRaft node,
- *      (docker-engine.ts asks it       through testcontainers (kafka-docker.ts). close() removes
- *      for /_ping, quickly)            the container.
- *   3. the Maven jars                 .cache/kafka-jars/<version> (scripts/install-peers.sh fills it):
+ *   2. the Maven jars                 .cache/kafka-jars/<version> (scripts/install-peers.sh fills it):
  *        java -cp <jars> kafka.tools.StorageTool format -t <random id> -c server.properties
  *        java -cp <jars> kafka.Kafka server.properties
  *      KRaft combined mode on two free loopback ports, a temp log dir, a small heap; stdout and
  *      stderr go to logFile. Ready when the broker port accepts connections and the log says
  *      "Kafka Server started". close() sends SIGTERM, then SIGKILL after a grace period, and
  *      removes the temp dir.
- * Docker comes before the jars because where an engine runs, the official image needs nothing
- * installed (no Java, no install-peers.sh) and is the broker people actually deploy; the jars
- * remain for machines without Docker (CI among them) and need only Java and Maven Central.
+ *   3. a Docker engine that answers   the apache/kafka image at the pinned version, one KRaft node,
+ *      (docker-engine.ts asks it       through testcontainers (kafka-docker.ts; on this machine's
+ *      for /_ping, quickly)            network, 127.0.0.1 only). close() removes the container.
+ * The jars come first where they are installed (Java and the jars present): they need no engine,
+ * give the data dir on this machine (kafka-dump-log reads it), and an engine that happens to run
+ * (CI starts one for the container tests) does not change what every other test runs against.
+ * Docker serves machines with an engine and no jars, and whoever asks for it.
  *
  * Forcing a path: opts.mode 'jars' | 'docker' (a caller that needs, say, the data dir on this
  * machine), else env BROOKLET_REAL_KAFKA=jars|docker (an operator's choice), else 'auto' as
@@ -78,10 +79,12 @@ export interface SourceChoice {
  * Docker probe are parameters so tests can choose them.
  */
 export async function chooseRealKafkaSource(opts: RealKafkaOptions = {}, env: NodeJS.ProcessEnv = process.env,
-  probe: () => Promise<DockerProbe> = () => dockerEngineReachable(1500, env)): Promise<SourceChoice> {
+  probe: () => Promise<DockerProbe> = () => dockerEngineReachable(1500, env),
+  jarsInstalled: () => boolean = jarsAndJavaPresent): Promise<SourceChoice> {
   if (env.KAFKA_BOOTSTRAP) return { source: 'external', why: `KAFKA_BOOTSTRAP=${env.KAFKA_BOOTSTRAP}` };
   const { mode, from } = requestedMode(opts, env);
   if (mode === 'jars') return { source: 'jars', why: `${from} asks for the jars` };
+  if (mode === 'auto' && jarsInstalled()) return { source: 'jars', why: 'the jars and Java are installed' };
   const engine = await probe();
   if (engine.reachable) return { source: 'docker', why: `a Docker engine answers at ${engine.endpoint}` };
   if (mode === 'docker') {
@@ -116,6 +119,12 @@ export async function startRealKafka(opts: RealKafkaOptions = {}): Promise<RealK
     return startKafkaContainer(opts);
   }
   return startFromJars(opts);
+}
+
+function jarsAndJavaPresent(): boolean {
+  const dir = kafkaJarsDir();
+  return fs.existsSync(dir) && fs.readdirSync(dir).some((f) => /^kafka_2\.13-.*\.jar$/.test(f))
+    && spawnSync('java', ['-version']).status === 0;
 }
 
 function requireJars(): string {
