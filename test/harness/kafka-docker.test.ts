@@ -245,15 +245,18 @@ describe('startKafkaContainer (testcontainers stand-in)', () => {
     expect(fs.existsSync(kafka.logFile)).toBe(false);
   });
 
-  it('advertises another engine host as testcontainers reports it', async () => {
+  it('publishes the port and advertises the engine host testcontainers reports, for a remote engine', async () => {
     fake.runtimeHost = '127.0.0.2'; // a loopback alias stands in for a remote engine's address
+    vi.stubEnv('DOCKER_HOST', 'tcp://127.0.0.2:2375');
     try {
       const kafka = await startKafkaContainer({});
       const port = fake.containers.at(-1)!.ports[0].host;
       expect(fake.containers.at(-1)!.env.KAFKA_ADVERTISED_LISTENERS).toBe(`PLAINTEXT://127.0.0.2:${port}`);
       expect(kafka.bootstrap).toBe(`127.0.0.2:${port}`);
+      expect(fake.containers.at(-1)!.networkMode).toBeUndefined();
       await kafka.close();
     } finally {
+      vi.unstubAllEnvs();
       fake.runtimeHost = 'localhost';
     }
   });

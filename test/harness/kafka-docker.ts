@@ -33,6 +33,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { StartedTestContainer } from 'testcontainers';
+import { dockerEndpoint } from './docker-engine.js';
 import { randomClusterId, serverProperties } from './kafka-config.js';
 import { STARTED_LINE, type RealKafka, type RealKafkaOptions } from './kafka.js';
 import { lastLines, readOrEmpty } from './process.js';
@@ -142,6 +143,12 @@ function parseProperties(text: string): Record<string, string> {
 }
 
 export async function startKafkaContainer(opts: RealKafkaOptions = {}): Promise<RealKafka> {
+  // An engine on this Linux machine (a unix socket) shares its network with the container (see
+  // the top comment), so the container is reached on 127.0.0.1: say so to testcontainers, which
+  // would otherwise, when this process itself runs in a container, look for the engine's bridge
+  // network (absent where dockerd runs with --bridge=none).
+  const local = process.platform === 'linux' && dockerEndpoint().endpoint.startsWith('unix://');
+  if (local) process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
   const { GenericContainer, Wait, getContainerRuntimeClient } = await import('testcontainers');
   const runtime = await getContainerRuntimeClient();
   // Where published ports appear. 'localhost' may resolve to ::1 first on the host, and the
@@ -149,8 +156,6 @@ export async function startKafkaContainer(opts: RealKafkaOptions = {}): Promise<
   const dockerHost = runtime.info.containerRuntime.host;
   const advertisedHost = dockerHost === 'localhost' ? '127.0.0.1' : dockerHost;
   const hostPort = await freePort();
-  // An engine on this Linux machine shares its network with the container (see the top comment).
-  const local = process.platform === 'linux' && (advertisedHost === '127.0.0.1' || advertisedHost === '::1');
   let controllerPort = local ? await freePort() : undefined;
   while (controllerPort === hostPort) controllerPort = await freePort();
   const spec = kafkaContainerSpec(opts, hostPort, { advertisedHost, hostNetworkControllerPort: controllerPort });
@@ -171,7 +176,9 @@ export async function startKafkaContainer(opts: RealKafkaOptions = {}): Promise<
   } catch (err) {
     // testcontainers has already stopped and removed a container that failed to get ready.
     await log.finish();
-    throw new Error(`real Kafka in ${spec.image} did not start: ${(err as Error).message}; `
+    const reaper = /ryuk/i.test((err as Error).message)
+      ? ' (testcontainers\' reaper image cannot be had here: set TESTCONTAINERS_RYUK_DISABLED=true; close() removes the container)' : '';
+    throw new Error(`real Kafka in ${spec.image} did not start: ${(err as Error).message}${reaper}; `
       + `log kept in ${log.file} (BROOKLET_REAL_KAFKA=jars uses the Maven jars instead)\n`
       + lastLines(readOrEmpty(log.file)));
   }
@@ -180,7 +187,7 @@ export async function startKafkaContainer(opts: RealKafkaOptions = {}): Promise<
     await container.stop({ remove: true, timeout: 5_000 });
     await log.finish();
   };
-  if (!(await canConnect(advertisedHost, hostPort, 5_000))) {
+  if (!(await canConnect(spec.bootstrap.slice(0, spec.bootstrap.lastIndexOf(':')), hostPort, 5_000))) {
     await stop().catch(() => {});
     throw new Error(`real Kafka in ${spec.image} logged "${spec.readyLogLine}" but ${spec.bootstrap} `
       + `does not accept connections from this machine; log kept in ${log.file}`);
