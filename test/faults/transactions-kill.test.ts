@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeRecordBatch } from '../../protocol/index.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { consumeUntil } from '../coordinator/transactions/kafkajs-txn-scenario.js';
 import { spawnBroker } from './crash-harness.js';
@@ -159,6 +160,46 @@ describe('kill -9 during a transaction', () => {
       await kill(restarted);
     }
   });
+
+  for (const killAt of ['after TxnOffsetCommit', 'after the commit decision'] as const) {
+    it(`${killAt}: the transaction's offsets survive with it and are committed with its records`, async () => {
+      const { dataDir, broker } = await freshBroker(killAt === 'after TxnOffsetCommit' ? undefined : 0);
+      let client = await RawClient.connect(broker.bootstrap);
+      const call = async (apiKey: number, version: number, body: object) => (await client.request(apiKey, version, body)).body;
+      const { producerId, producerEpoch } = await call(22, 4, { transactionalId: 'tx-offsets', transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 });
+      await call(24, 3, { v3AndBelowTransactionalId: 'tx-offsets', v3AndBelowProducerId: producerId, v3AndBelowProducerEpoch: producerEpoch, v3AndBelowTopics: [{ name: TOPIC, partitions: [0] }] });
+      const records = encodeRecordBatch({ records: [{ key: null, value: Buffer.from('r0') }], producerId, producerEpoch, baseSequence: 0, isTransactional: true });
+      const produced = await call(0, 8, { transactionalId: 'tx-offsets', acks: -1, timeoutMs: 5000, topicData: [{ name: TOPIC, partitionData: [{ index: 0, records }] }] });
+      expect(produced.responses[0].partitionResponses[0].errorCode).toBe(0);
+      expect((await call(25, 3, { transactionalId: 'tx-offsets', producerId, producerEpoch, groupId: 'kill-group' })).errorCode).toBe(0);
+      const offsets = await call(28, 3, { transactionalId: 'tx-offsets', groupId: 'kill-group', producerId, producerEpoch, generationId: -1, memberId: '', groupInstanceId: null,
+        topics: [{ name: TOPIC, partitions: [{ partitionIndex: 1, committedOffset: 33, committedLeaderEpoch: -1, committedMetadata: 'm' }] }] });
+      expect(offsets.topics[0].partitions[0].errorCode).toBe(0);
+      const end = { transactionalId: 'tx-offsets', producerId, producerEpoch, committed: true };
+      if (killAt === 'after TxnOffsetCommit') await kill(broker);
+      else {
+        await call(26, 3, end).catch(() => {}); // the broker kills itself before answering
+        await broker.exited;
+      }
+      client.socket.destroy();
+
+      const restarted = await start(dataDir);
+      try {
+        client = await RawClient.connect(restarted.bootstrap);
+        if (killAt === 'after TxnOffsetCommit') {
+          expect(await describeState(restarted.bootstrap, 'tx-offsets')).toBe('Ongoing');
+          expect((await call(26, 3, end)).errorCode).toBe(0);
+        }
+        expect(await describeState(restarted.bootstrap, 'tx-offsets')).toBe('CompleteCommit');
+        const fetched = await call(9, 7, { groupId: 'kill-group', topics: [{ name: TOPIC, partitionIndexes: [1] }], requireStable: true });
+        expect(fetched.topics[0].partitions[0]).toMatchObject({ errorCode: 0, committedOffset: 33, metadata: 'm' });
+        expect(await latestOffsets(restarted.bootstrap, 1)).toEqual([2, 0, 0]); // the record and its commit marker, all stable
+      } finally {
+        client.socket.destroy();
+        await kill(restarted);
+      }
+    });
+  }
 
   for (const [killAfterMarkers, commit] of [[0, true], [1, true], [2, true], [1, false]] as const) {
     it(`${commit ? 'commit' : 'abort'} killed after ${killAfterMarkers} of 3 markers: ${commit ? 'committed' : 'aborted'} on all partitions after the restart`, async () => {

@@ -23,8 +23,9 @@ import { ErrorCode } from '../../../protocol/index.js';
 import type { CommitEntry } from '../offsets.js';
 import type { MarkerWriter } from './markers.js';
 import type { TxnLogValue } from './txn-records.js';
+import { fromLog, toLog } from './txn-snapshot.js';
 import { PendingTxnOffsets, type GroupOffsetSink } from './txn-offsets.js';
-import { isPreparing, partitionKey, TxnState, type TxnMetadata, type TxnPartition, type TxnStateCode } from './txn-state.js';
+import { isPreparing, partitionKey, TxnState, type TxnMetadata, type TxnPartition } from './txn-state.js';
 
 const MAX_EPOCH = 32767;
 export const COORDINATOR_EPOCH = 0;
@@ -77,6 +78,8 @@ export class TransactionCoordinator {
     }, (where, err) => this.deps.logger.warn({ err, where }, 'skipped an unreadable transaction state record'));
     if (count > 0) this.deps.logger.info({ records: count, transactionalIds: this.txns.size }, 'transaction state loaded');
     for (const txn of this.txns.values()) {
+      for (const [groupId, entries] of txn.restoredOffsets ?? []) this.pendingOffsets.replace(groupId, txn.producerId, entries);
+      delete txn.restoredOffsets;
       if (isPreparing(txn.state)) this.tryComplete(txn, txn.state === TxnState.PrepareCommit);
     }
   }
@@ -138,13 +141,14 @@ export class TransactionCoordinator {
   }
 
   /** AddPartitionsToTxn (v0-3): one code for the whole request; the partitions exist. */
-  addPartitions(id: string, producerId: number, producerEpoch: number, partitions: TxnPartition[]): number {
+  addPartitions(id: string, producerId: number, producerEpoch: number, partitions: TxnPartition[], groupId?: string): number {
     const error = this.checkProducer(id, producerId, producerEpoch);
     if (error !== ErrorCode.NONE) return error;
     const txn = this.txns.get(id)!;
     const added = partitions.filter((p) => !txn.partitions.has(partitionKey(p.topic, p.partition)));
-    if (txn.state === TxnState.Ongoing && added.length === 0) return ErrorCode.NONE;
+    if (txn.state === TxnState.Ongoing && added.length === 0 && (groupId === undefined || txn.groups.has(groupId))) return ErrorCode.NONE;
     const next = this.opened(txn);
+    if (groupId !== undefined) next.groups.add(groupId);
     for (const p of added) next.partitions.set(partitionKey(p.topic, p.partition), { topic: p.topic, partition: p.partition });
     if (!this.persist(next)) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     this.txns.set(id, next);
@@ -153,9 +157,7 @@ export class TransactionCoordinator {
 
   /** AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction. */
   addOffsets(id: string, producerId: number, producerEpoch: number, groupId: string): number {
-    const error = this.addPartitions(id, producerId, producerEpoch, [this.deps.offsetsPartitionOf(groupId)]);
-    if (error === ErrorCode.NONE) this.txns.get(id)!.groups.add(groupId);
-    return error;
+    return this.addPartitions(id, producerId, producerEpoch, [this.deps.offsetsPartitionOf(groupId)], groupId);
   }
 
   /** TxnOffsetCommit: offsets held until the transaction ends (txn-offsets.ts). */
@@ -164,8 +166,12 @@ export class TransactionCoordinator {
     if (!txn || txn.producerId !== producerId) return ErrorCode.INVALID_PRODUCER_ID_MAPPING;
     if (producerEpoch !== txn.producerEpoch) return ErrorCode.PRODUCER_FENCED;
     if (txn.state !== TxnState.Ongoing || !txn.groups.has(groupId)) return ErrorCode.INVALID_TXN_STATE;
+    // Held in the transaction's state record, so they survive a restart with it.
+    const before = this.pendingOffsets.peek(groupId, producerId);
     this.pendingOffsets.add(groupId, producerId, entries);
-    return ErrorCode.NONE;
+    if (this.persist({ ...txn, lastUpdateMs: this.now() })) return ErrorCode.NONE;
+    this.pendingOffsets.replace(groupId, producerId, before);
+    return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   }
 
   /**
@@ -267,7 +273,7 @@ export class TransactionCoordinator {
   }
 
   private persist(txn: TxnMetadata): boolean {
-    return this.write(txn.transactionalId, toLog(txn), txn.lastUpdateMs);
+    return this.write(txn.transactionalId, toLog(txn, (groupId) => this.pendingOffsets.peek(groupId, txn.producerId)), txn.lastUpdateMs);
   }
 
   /** Appends one state record (null: a tombstone); false when the log could not take it. */
@@ -293,20 +299,4 @@ function bumpEpoch(txn: TxnMetadata, allocate: () => number): void {
   } else {
     txn.producerEpoch++;
   }
-}
-
-function toLog(txn: TxnMetadata): TxnLogValue {
-  return {
-    producerId: txn.producerId, producerEpoch: txn.producerEpoch, timeoutMs: txn.timeoutMs, state: txn.state,
-    partitions: [...txn.partitions.values()], lastUpdateMs: txn.lastUpdateMs, startMs: txn.startMs,
-  };
-}
-
-function fromLog(id: string, v: TxnLogValue): TxnMetadata {
-  const state: TxnStateCode = v.state === TxnState.PrepareEpochFence ? TxnState.PrepareAbort : v.state;
-  return {
-    transactionalId: id, producerId: v.producerId, producerEpoch: v.producerEpoch, lastProducerId: -1, lastProducerEpoch: -1,
-    timeoutMs: v.timeoutMs, state, partitions: new Map(v.partitions.map((p) => [partitionKey(p.topic, p.partition), p])),
-    groups: new Set(), lastUpdateMs: v.lastUpdateMs, startMs: v.startMs,
-  };
 }

@@ -4,9 +4,9 @@
  * group coordinator), on abort they are dropped. While any is pending for a partition, an
  * OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT for it, as Kafka does.
  *
- * Held in memory: a broker restart before EndTxn drops them, which is the abort a restart makes
- * of every transaction still open at its timeout (the transaction cannot commit any more once
- * its producer is fenced by that abort).
+ * Held here and in the transaction's state record (txn-records.ts, tag 1000), which the
+ * coordinator rewrites on every TxnOffsetCommit before answering it, so they survive a restart
+ * with their transaction and are committed by a PrepareCommit replayed at startup.
  */
 import type { CommitEntry } from '../offsets.js';
 
@@ -25,6 +25,17 @@ export class PendingTxnOffsets {
     let pending = producers.get(producerId);
     if (!pending) producers.set(producerId, (pending = new Map()));
     for (const e of entries) pending.set(`${e.topic}\0${e.partition}`, e);
+  }
+
+  /** What the producer holds for the group (a copy). */
+  peek(groupId: string, producerId: number): CommitEntry[] {
+    return [...(this.byGroup.get(groupId)?.get(producerId)?.values() ?? [])];
+  }
+
+  /** Sets exactly what the producer holds for the group (none: nothing). */
+  replace(groupId: string, producerId: number, entries: CommitEntry[]): void {
+    this.take(groupId, producerId);
+    if (entries.length > 0) this.add(groupId, producerId, entries);
   }
 
   /** Removes what the producer holds for the group and returns it (commit writes it). */

@@ -10,6 +10,8 @@
  * Complete* and Empty take a new transaction; Prepare* are the moments between writing the
  * decision and finishing the markers, in which every other request is CONCURRENT_TRANSACTIONS.
  */
+import type { CommitEntry } from '../offsets.js';
+
 export const TxnState = {
   Empty: 0,
   Ongoing: 1,
@@ -60,6 +62,8 @@ export interface TxnMetadata {
   lastUpdateMs: number;
   /** -1 while no transaction is open. */
   startMs: number;
+  /** Only between replay and load's end: the offsets the last state record held, by group. */
+  restoredOffsets?: Map<string, CommitEntry[]>;
 }
 
 export function partitionKey(topic: string, partition: number): string {

@@ -173,6 +173,30 @@ describe('transaction coordinator', () => {
     expect(restarted.addPartitions('tx', pid, 0, [T('a', 0)])).toBe(ErrorCode.NONE);
   });
 
+  it('keeps transactional offsets across a restart: an open transaction commits them later, a replayed PrepareCommit at load', () => {
+    const w = new World();
+    const c = w.coordinator();
+    const { producerId: pid } = c.initProducerId('tx', 60_000, -1, -1);
+    c.addOffsets('tx', pid, 0, 'g');
+    const entry = { topic: 'in', partition: 3, offset: 77, leaderEpoch: 2, metadata: 'meta' };
+    expect(c.txnOffsetCommit('tx', 'g', pid, 0, [entry])).toBe(ErrorCode.NONE);
+    const restarted = w.coordinator();
+    expect(restarted.pendingOffsets.isPending('g', 'in', 3)).toBe(true);
+    expect(restarted.endTxn('tx', pid, 0, true)).toBe(ErrorCode.NONE);
+    expect(w.committed).toEqual([{ groupId: 'g', entries: [entry] }]);
+
+    w.committed = [];
+    restarted.addOffsets('tx', pid, 0, 'g');
+    restarted.txnOffsetCommit('tx', 'g', pid, 0, [{ ...entry, offset: 78 }]);
+    w.failMarkers = true; // the decision is recorded, the markers are not written
+    restarted.endTxn('tx', pid, 0, true);
+    w.committed = []; // what the failed attempt handed over is not what this test checks
+    w.failMarkers = false;
+    const again = w.coordinator();
+    expect(again.txns.get('tx')!.state).toBe(TxnState.CompleteCommit);
+    expect(w.committed).toEqual([{ groupId: 'g', entries: [{ ...entry, offset: 78 }] }]);
+  });
+
   it('answers a retried init (KIP-360) with the epoch it already handed out, and fences a stale one', () => {
     const c = new World().coordinator();
     const { producerId: pid } = c.initProducerId('tx', 60_000, -1, -1);

@@ -46,6 +46,13 @@ describe('__transaction_state records', () => {
     expect(decoded).toEqual({ producerId: 7, producerEpoch: 0, timeoutMs: 1000, state: 4, partitions: [{ topic: 't', partition: 5 }], lastUpdateMs: 2, startMs: 1 });
   });
 
+  it('writes version 1 with tag 1000 for the groups and offsets of the transaction, and reads it back', () => {
+    const groups = [{ groupId: 'g', entries: [{ topic: 'in', partition: 1, offset: 42, leaderEpoch: 3, metadata: null }] }, { groupId: 'h', entries: [] }];
+    const bytes = encodeTxnValue({ ...value, groups });
+    expect(bytes.readInt16BE(0)).toBe(1);
+    expect(decodeTxnValue(bytes)).toEqual({ ...value, partitions: [{ topic: 'a', partition: 0 }, { topic: 'a', partition: 1 }, { topic: 'b', partition: 2 }], groups });
+  });
+
   it('is replayed from the data directory after a restart, the last record of an id winning', () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-txnlog-'));
     dirs.push(dataDir);
