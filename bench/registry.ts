@@ -1,13 +1,15 @@
 /**
  * Schema Registry throughput (issue 14's benchmark): the broker as its own process (the bundled
- * CLI, as the other benchmarks run it), a client in this process over HTTP keep-alive (Node's
- * fetch), CONCURRENCY requests in flight:
+ * CLI, as the other benchmarks run it), a client in this process over HTTP keep-alive (node:http
+ * with a keep-alive agent; fetch costs the client more than the broker spends answering),
+ * CONCURRENCY requests in flight:
  *   register      POST /subjects/{s}/versions, each a new subject and a new Avro schema, under
  *                 --flush-policy never and always (a registration answered once synced);
  *   lookup by id  GET /schemas/ids/{id} of registered ids at random (what a consumer's
  *                 deserializer asks on a cache miss);
  *   latest        GET /subjects/{s}/versions/latest at random (what a producer's serializer asks).
- * Each case repeats REPS times on a fresh broker; the result is the median and the spread.
+ * Each case repeats REPS times on a fresh broker, after a warm-up of the same requests (the JIT of
+ * both processes takes a few thousand requests to settle); the result is the median and the spread.
  * There is no Confluent registry here to run beside it (it needs a JVM image this machine does
  * not have), so these are absolute figures, not ratios.
  * Usage: node dist/bench/registry.js [--reps N] [--count N] (npm run bench:registry).
@@ -15,6 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -29,6 +32,7 @@ const REPS = Number(values.reps ?? 5);
 const COUNT = Number(values.count ?? 2000);
 const LOOKUPS = COUNT * 5;
 const CONCURRENCY = 16;
+const WARMUP = 500;
 
 interface Registry { url: string; child: ChildProcess; dir: string }
 
@@ -63,22 +67,34 @@ async function rate(total: number, one: (i: number) => Promise<void>): Promise<n
   return total / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-async function expectOk(res: Response): Promise<unknown> {
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`answered ${res.status}: ${JSON.stringify(body)}`);
-  return body;
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+/** One request; resolves with the parsed answer, rejects on anything but 200. */
+function call(url: string, method: string, body?: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: body === undefined ? {} : { 'Content-Type': 'application/vnd.schemaregistry.v1+json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) reject(new Error(`${method} ${url} answered ${res.statusCode}: ${text}`));
+        else resolve(JSON.parse(text));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const schema = (i: number) => JSON.stringify({ type: 'record', name: `Bench${i}`, namespace: 'bench.registry',
   fields: [{ name: 'id', type: 'long' }, { name: 'name', type: 'string' }, { name: 'tags', type: { type: 'array', items: 'string' } }] });
 
 async function register(url: string, rep: number): Promise<{ perSecond: number; ids: number[] }> {
+  await rate(WARMUP, (i) => call(`${url}/subjects/warmup-${i}/versions`, 'POST', JSON.stringify({ schema: schema(COUNT + i) })).then(() => undefined));
   const ids: number[] = new Array(COUNT);
   const perSecond = await rate(COUNT, async (i) => {
-    const res = await fetch(`${url}/subjects/bench-${rep}-${i}/versions`, {
-      method: 'POST', headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify({ schema: schema(i) }),
-    });
-    ids[i] = ((await expectOk(res)) as { id: number }).id;
+    ids[i] = ((await call(`${url}/subjects/bench-${rep}-${i}/versions`, 'POST', JSON.stringify({ schema: schema(i) }))) as { id: number }).id;
   });
   return { perSecond, ids };
 }
@@ -96,11 +112,15 @@ async function main(): Promise<void> {
         samples[`register (${policy})`]!.push(perSecond);
         if (policy === 'never') {
           step(`rep ${rep + 1}/${REPS}: ${LOOKUPS} lookups by id and of latest`);
+          const byId = (i: number) => call(`${registry.url}/schemas/ids/${ids[(i * 7919) % COUNT]}`, 'GET').then(() => undefined);
+          const latest = (i: number) => call(`${registry.url}/subjects/bench-${rep}-${(i * 7919) % COUNT}/versions/latest`, 'GET').then(() => undefined);
+          await rate(WARMUP * 4, byId);
+          await rate(WARMUP * 4, latest);
           samples['lookup by id']!.push(await rate(LOOKUPS, async (i) => {
-            await expectOk(await fetch(`${registry.url}/schemas/ids/${ids[(i * 7919) % COUNT]}`));
+            await call(`${registry.url}/schemas/ids/${ids[(i * 7919) % COUNT]}`, 'GET');
           }));
           samples.latest!.push(await rate(LOOKUPS, async (i) => {
-            await expectOk(await fetch(`${registry.url}/subjects/bench-${rep}-${(i * 7919) % COUNT}/versions/latest`));
+            await call(`${registry.url}/subjects/bench-${rep}-${(i * 7919) % COUNT}/versions/latest`, 'GET');
           }));
         }
       } finally {
