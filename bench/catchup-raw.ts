@@ -11,6 +11,7 @@
  *     Kafka; the topic is created with one partition if absent and filled the same way)
  *   ... --no-fill   read partition 0 of an existing topic as it is (bench/workloads/consume.ts
  *     reads the backlog ConsumerPerformance just read, on both brokers)
+ *   ... --isolation 1   read_committed fetches (bench/transactions.ts: what they cost)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,6 +26,7 @@ import { stop } from './lib/proc.js';
 const { values } = parseArgs({ options: {
   mb: { type: 'string', default: '512' }, 'fetch-mb': { type: 'string', default: '1' }, 'segment-mb': { type: 'string', default: '64' },
   bootstrap: { type: 'string' }, topic: { type: 'string', default: 'backlog' }, 'no-fill': { type: 'boolean', default: false },
+  isolation: { type: 'string', default: '0' },
 } });
 const topic = values.topic!;
 const MIB = 1024 * 1024;
@@ -81,7 +83,7 @@ try {
   const started = process.hrtime.bigint();
   for (let id = 1; ; id++) {
     for (const b of encodeRequestFrame(1, 12, id, 'catchup', {
-      replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: fetchBytes, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+      replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: fetchBytes, isolationLevel: Number(values.isolation), sessionId: 0, sessionEpoch: -1,
       topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: fetchBytes }] }],
       forgottenTopicsData: [], rackId: '',
     } as never)) socket.write(b);

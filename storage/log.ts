@@ -76,6 +76,7 @@ export class PartitionLog {
   private readonly onRoll: () => void;
   private readonly syncLog: SyncLog | null;
   private closed = false;
+  private mayHaveAborts = false;
   /** The low watermark: reads below it are OFFSET_OUT_OF_RANGE. Never below the first segment's base. */
   private startOffset: number;
 
@@ -117,6 +118,7 @@ export class PartitionLog {
     const firstRescanned = segments.findIndex((s) => rescanned.has(s.baseOffset));
     const from = Math.max(0, Math.min(segments.length - PRODUCER_STATE_SEGMENTS, firstRescanned < 0 ? Infinity : firstRescanned));
     replayProducerState(segments.slice(from), log.producers, log.transactions, rescanned);
+    log.mayHaveAborts = segments.some((s) => s.txnIndex.entries.length > 0);
     return log;
   }
 
@@ -238,7 +240,9 @@ export class PartitionLog {
 
     const firstOffset = this.logEndOffset;
     const recordCount = batches.reduce((sum, b) => sum + b.lastOffsetDelta + 1, 0);
-    this.maybeRoll(records.length, firstOffset + recordCount - 1, now);
+    let incomingMaxTimestamp = -1;
+    for (const batch of batches) if (batch.maxTimestamp > incomingMaxTimestamp) incomingMaxTimestamp = batch.maxTimestamp;
+    this.maybeRoll(records.length, firstOffset + recordCount - 1, now, incomingMaxTimestamp);
 
     let next = firstOffset;
     const placements: BatchPlacement[] = [];
@@ -271,7 +275,9 @@ export class PartitionLog {
     this.transactions.checkMarker(marker);
     const offset = this.logEndOffset;
     const bytes = buildControlBatch(marker, now);
-    this.maybeRoll(CONTROL_BATCH_SIZE, offset, now);
+    // A marker never rolls by time (Kafka's would, by its wall-clock timestamp): it stays with
+    // the segment its transaction's data is in unless the segment is full.
+    this.maybeRoll(CONTROL_BATCH_SIZE, offset, now, -Infinity);
     writeBaseOffset(bytes, 0, offset);
     try {
       this.active.append(bytes, [{ position: 0, size: bytes.length, lastOffset: offset, maxTimestamp: now }]);
@@ -280,6 +286,7 @@ export class PartitionLog {
     }
     const completed = this.transactions.onMarker(marker, offset, now);
     if (completed?.aborted) {
+      this.mayHaveAborts = true;
       const { producerId, firstOffset, lastOffset, lastStableOffset } = completed;
       try {
         this.active.txnIndex.append({ producerId, firstOffset, lastOffset, lastStableOffset });
@@ -297,11 +304,21 @@ export class PartitionLog {
    * later abort can begin below the bound (Kafka's collectAbortedTransactions).
    */
   abortedTransactions(fromOffset: number, upperBoundOffset: number): { producerId: number; firstOffset: number }[] {
+    if (!this.hasAbortedTransactions) return [];
     const found: AbortedTxn[] = [];
     for (let i = segmentIndexFor(this.segments, fromOffset); i < this.segments.length; i++) {
       if (this.segments[i]!.txnIndex.collect(fromOffset, upperBoundOffset, found)) break;
     }
     return found.map((e) => ({ producerId: e.producerId, firstOffset: e.firstOffset }));
+  }
+
+  /**
+   * False while no segment holds an abort (most topics): a read_committed fetch then skips the
+   * walk over the .txnindex of every later segment. Set by an abort, or at open when any
+   * .txnindex has entries; never cleared (a stale true only costs that walk).
+   */
+  get hasAbortedTransactions(): boolean {
+    return this.mayHaveAborts;
   }
 
   /** The producers this partition knows, with their open transaction (DescribeProducers). */
@@ -379,11 +396,11 @@ export class PartitionLog {
     return this.segments[this.segments.length - 1]!;
   }
 
-  private maybeRoll(incomingBytes: number, lastOffset: number, now: number): void {
+  private maybeRoll(incomingBytes: number, lastOffset: number, now: number, incomingMaxTimestamp: number = now): void {
     const active = this.active;
     if (active.size === 0) return;
     const full = active.size + incomingBytes > this.config.segmentBytes;
-    const old = now - active.rollingTimestamp > this.config.segmentMs;
+    const old = active.timeWaitedForRoll(now, incomingMaxTimestamp) > this.config.segmentMs;
     if (!full && !old && active.canHoldOffset(lastOffset)) return;
     this.rollActive(now);
   }

@@ -26,9 +26,9 @@ export interface ProduceResult {
 
 /** ProducerPerformance; its summary line: "N records sent, R records/sec (M MB/sec), A ms avg latency, ... P ms 99th, ...". */
 export async function producerPerformance(bootstrap: string, topic: string, records: number, recordSize: number,
-  props: Record<string, string>, timeoutMs = 600_000): Promise<ProduceResult> {
+  props: Record<string, string>, timeoutMs = 600_000, toolArgs: string[] = []): Promise<ProduceResult> {
   const out = await java('org.apache.kafka.tools.ProducerPerformance', ['--topic', topic, '--num-records', String(records),
-    '--record-size', String(recordSize), '--throughput', '-1', '--producer-props', `bootstrap.servers=${bootstrap}`,
+    '--record-size', String(recordSize), '--throughput', '-1', ...toolArgs, '--producer-props', `bootstrap.servers=${bootstrap}`,
     ...Object.entries(props).map(([k, v]) => `${k}=${v}`)], timeoutMs);
   const line = out.trim().split('\n').reverse().find((l) => l.includes('records sent'));
   const m = line && /records sent, ([\d.]+) records\/sec \(([\d.]+) MB\/sec\), ([\d.]+) ms avg latency.*?(\d+) ms 99th/.exec(line);

@@ -21,9 +21,9 @@ async function node<T>(file: string, args: string[], timeoutMs: number): Promise
   return JSON.parse(line) as T;
 }
 
-/** Reads partition 0 of `topic` from offset 0 to its high watermark, one Fetch of `fetchMiB` in flight. */
-export async function bareCatchUp(bootstrap: string, topic: string, fetchMiB: number): Promise<{ MiBps: number; fetches: number }> {
-  return node('catchup-raw.js', ['--bootstrap', bootstrap, '--topic', topic, '--no-fill', '--fetch-mb', String(fetchMiB)], 600_000);
+/** Reads partition 0 of `topic` from offset 0 to its high watermark, one Fetch of `fetchMiB` in flight (isolation 1: read_committed). */
+export async function bareCatchUp(bootstrap: string, topic: string, fetchMiB: number, isolation = 0): Promise<{ MiBps: number; fetches: number }> {
+  return node('catchup-raw.js', ['--bootstrap', bootstrap, '--topic', topic, '--no-fill', '--fetch-mb', String(fetchMiB), '--isolation', String(isolation)], 600_000);
 }
 
 /** `connections` connections each producing one record per request, acks=all, one in flight, for `seconds`. */

@@ -57,6 +57,7 @@ export class PartitionTransactions {
 
   /** First offset of the oldest open transaction, or -1 when none is open. */
   get firstUnstableOffset(): number {
+    if (this.open.size === 0) return -1; // the usual case: no iterator made per fetch
     for (const first of this.open.values()) return first;
     return -1;
   }

@@ -127,7 +127,7 @@ function readPartition(
 
 /** Kafka answers an empty list for a read at the LSO, else the aborts overlapping the read's bound. */
 function abortedIn(log: PartitionLog, fetchOffset: number, nextOffset: number, stableOffset: number): FetchResponse.AbortedTransaction[] {
-  if (fetchOffset >= stableOffset) return [];
+  if (fetchOffset >= stableOffset || !log.hasAbortedTransactions) return [];
   return log.abortedTransactions(fetchOffset, log.abortedUpperBound(nextOffset));
 }
 
