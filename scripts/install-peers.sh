@@ -3,6 +3,7 @@
 #   - real Apache Kafka's jars   -> .cache/kafka-jars/<version>        (scripts/kafka/pom.xml)
 #   - the Java client peer       -> test/compat/java/target/            (test/compat/java/pom.xml)
 #   - Kafka Connect (worker + FileStream connectors) -> test/compat/connect/target/classpath.txt
+#   - a Kafka Streams word count -> test/compat/streams/target/         (test/compat/streams/pom.xml)
 #   - the librdkafka peer        -> test/compat/python/.venv            (requirements.txt there)
 #   - kcat                       -> from Debian with apt-get (when root)
 #   - @confluentinc/kafka-javascript -> test/compat/confluent-js/node_modules (built from source)
@@ -65,6 +66,17 @@ else
   "${MVN[@]}" -f $CONNECT_PEER/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
   echo "$CONNECT_STAMP" > "$CONNECT_PEER/target/.stamp"
   echo "connect peer: resolved connect-runtime and connect-file into test/compat/connect/target"
+fi
+
+# --- Kafka Streams peer (word count) ---------------------------------------------------------
+STREAMS_PEER=test/compat/streams
+STREAMS_STAMP="$(stamp_of $STREAMS_PEER/pom.xml $(find $STREAMS_PEER/src -type f | sort))"
+if up_to_date "$STREAMS_PEER/target/.stamp" "$STREAMS_STAMP" && [[ -f "$STREAMS_PEER/target/classpath.txt" ]]; then
+  echo "streams peer: built (test/compat/streams/target)"
+else
+  "${MVN[@]}" -f $STREAMS_PEER/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+  echo "$STREAMS_STAMP" > "$STREAMS_PEER/target/.stamp"
+  echo "streams peer: built the kafka-streams word count into test/compat/streams/target"
 fi
 
 # --- librdkafka peer (confluent-kafka for Python) --------------------------------------------
