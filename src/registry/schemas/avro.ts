@@ -15,7 +15,7 @@
  */
 import avsc from 'avsc';
 import { checkBounds, checkReferenceBounds } from './bounds.js';
-import { SchemaError, type ParsedSchema, type ResolvedReference } from './types.js';
+import { SchemaError, schemaError, type ParsedSchema, type ResolvedReference } from './types.js';
 
 /** Records, enums and fixed types in a schema with its references (see bounds.ts for why). */
 export const MAX_AVRO_NAMED_TYPES = 500;
@@ -68,7 +68,7 @@ function parseJson(text: string, what: string): unknown {
   } catch (err) {
     // A bare name ("com.acme.Address") is valid Avro and not JSON.
     if (/^\s*[A-Za-z_][A-Za-z0-9_.]*\s*$/.test(text)) return text.trim();
-    throw new SchemaError(`Invalid ${what}: not JSON (${(err as Error).message})`);
+    throw schemaError(what, `not JSON (${(err as Error).message})`);
   }
 }
 
@@ -79,7 +79,7 @@ function countNamed(json: unknown, named: { count: number }): void {
     if (at === null || typeof at !== 'object') continue;
     const type = (at as Record<string, unknown>).type;
     if (!Array.isArray(at) && typeof type === 'string' && ['record', 'error', 'enum', 'fixed'].includes(type) && ++named.count > MAX_AVRO_NAMED_TYPES) {
-      throw new SchemaError(`Invalid schema: more than ${MAX_AVRO_NAMED_TYPES} named types (records, enums, fixed)`);
+      throw new SchemaError(`more than ${MAX_AVRO_NAMED_TYPES} named types (records, enums, fixed)`);
     }
     for (const [k, v] of Object.entries(at)) if (k !== 'default') stack.push(v);
   }
@@ -89,7 +89,7 @@ function toType(json: unknown, registry: Record<string, avsc.Type>, what: string
   try {
     return avsc.Type.forSchema(json as avsc.Schema, { registry, wrapUnions: 'auto' });
   } catch (err) {
-    throw new SchemaError(`Invalid ${what}: ${(err as Error).message}`);
+    throw schemaError(what, (err as Error).message);
   }
 }
 

@@ -31,7 +31,7 @@ export const MAX_REFERENCE_DEPTH = 32;
 export type Syntax = 'json' | 'proto';
 
 /** Throws SchemaError when `text` is too large or nests too deep. Linear in the text's length. */
-export function checkBounds(text: string, syntax: Syntax, what = 'schema'): void {
+export function checkBounds(text: string, syntax: Syntax, what = 'the schema'): void {
   if (typeof text !== 'string') throw new SchemaError(`${what} must be a string`);
   // A string of n UTF-16 units is at most 3n UTF-8 bytes and at least n: skip the exact count
   // when the cheap bound settles it.

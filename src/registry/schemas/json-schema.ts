@@ -28,7 +28,7 @@ import addFormatsModule from 'ajv-formats';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 import { checkBounds, checkReferenceBounds } from './bounds.js';
 import { DATA_KEYWORDS, resolveIn, type RefScope } from './json-nodes.js';
-import { SchemaError, type ParsedSchema, type ResolvedReference } from './types.js';
+import { SchemaError, schemaError, type ParsedSchema, type ResolvedReference } from './types.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -85,10 +85,10 @@ function parseJson(text: string, what: string): unknown {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new SchemaError(`Invalid ${what}: not JSON (${(err as Error).message})`);
+    throw schemaError(what, `not JSON (${(err as Error).message})`);
   }
   if (typeof json !== 'boolean' && (json === null || typeof json !== 'object' || Array.isArray(json))) {
-    throw new SchemaError(`Invalid ${what}: a JSON schema is an object or a boolean`);
+    throw schemaError(what, 'a JSON schema is an object or a boolean');
   }
   return json;
 }
@@ -97,10 +97,10 @@ function draftOf(json: unknown, what: string): Draft {
   if (typeof json !== 'object' || json === null) return 'draft-07';
   const declared = (json as Record<string, unknown>).$schema;
   if (declared === undefined) return 'draft-07';
-  if (typeof declared !== 'string') throw new SchemaError(`Invalid ${what}: "$schema" must be a string`);
+  if (typeof declared !== 'string') throw schemaError(what, '"$schema" must be a string');
   const draft = DRAFTS[declared.replace(/#$/, '').replace(/^https:\/\/json-schema\.org\/draft-0/, 'http://json-schema.org/draft-0')];
   if (!draft) {
-    throw new SchemaError(`Invalid ${what}: unsupported "$schema" ${JSON.stringify(declared)} (accepted: draft-06, draft-07, 2019-09, 2020-12)`);
+    throw schemaError(what, `unsupported "$schema" ${JSON.stringify(declared)} (accepted: draft-06, draft-07, 2019-09, 2020-12)`);
   }
   return draft;
 }
@@ -126,9 +126,9 @@ function validateAgainstDraft(json: unknown, draft: Draft, what: string): void {
   try {
     valid = ajv.validateSchema(json as AnySchema) as boolean;
   } catch (err) {
-    throw new SchemaError(`Invalid ${what}: ${(err as Error).message}`);
+    throw schemaError(what, (err as Error).message);
   }
-  if (!valid) throw new SchemaError(`Invalid ${what}: ${ajv.errorsText(ajv.errors, { dataVar: 'schema' })}`);
+  if (!valid) throw schemaError(what, ajv.errorsText(ajv.errors, { dataVar: 'schema' }));
 }
 
 /** Every "$ref" in `doc` (outside data keywords such as enum and default) must resolve. */
@@ -139,7 +139,7 @@ function checkRefs(scope: RefScope, doc: unknown, what: string): void {
     if (at === null || typeof at !== 'object') continue;
     const ref = (at as Record<string, unknown>).$ref;
     if (typeof ref === 'string' && !resolveIn(scope, doc, ref)) {
-      throw new SchemaError(`Invalid ${what}: "$ref" ${JSON.stringify(ref)} resolves to nothing (not in the schema, nor a reference's name or $id)`);
+      throw schemaError(what, `"$ref" ${JSON.stringify(ref)} resolves to nothing (not in the schema, nor a reference's name or $id)`);
     }
     for (const [k, v] of Object.entries(at)) if (!DATA_KEYWORDS.has(k)) stack.push(v);
   }

@@ -35,17 +35,25 @@ function ordered<T extends protobuf.ReflectionObject>(items: T[], sorted: boolea
 function options(opts: Record<string, unknown> | undefined, sorted: boolean, indent: string): string[] {
   if (!opts) return [];
   const keys = Object.keys(opts).filter((k) => k !== 'proto3_optional');
-  return (sorted ? keys.sort() : keys).map((k) => `${indent}option ${k} = ${value(opts[k])};`);
+  return (sorted ? keys.sort() : keys).map((k) => `${indent}option ${k} = ${value(k, opts[k])};`);
 }
 
-function value(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/**
+ * protobufjs keeps an option's value as a string whether it was written quoted or as an enum
+ * identifier; the standard options whose values are enums are printed bare, others quoted.
+ * (Aggregate options arrive flattened, "(my.opt).a" = 1, which prints as valid text.)
+ */
+const ENUM_OPTIONS = /^(optimize_for|ctype|jstype|retention|targets?|idempotency_level|features\..+)$/;
+
+function value(name: string, v: unknown): string {
+  if (typeof v === 'string') return ENUM_OPTIONS.test(name) && /^[A-Z_][A-Z0-9_]*$/.test(v) ? v : JSON.stringify(v);
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 function fieldOptions(f: protobuf.Field): string {
   const opts = Object.entries(f.options ?? {}).filter(([k]) => k !== 'proto3_optional');
   if (opts.length === 0) return '';
-  return ` [${opts.map(([k, v]) => `${k} = ${value(v)}`).join(', ')}]`;
+  return ` [${opts.map(([k, v]) => `${k} = ${value(k, v)}`).join(', ')}]`;
 }
 
 function fieldType(f: protobuf.Field, sorted: boolean): string {

@@ -14,7 +14,7 @@
 import protobuf from 'protobufjs';
 import { checkBounds, checkReferenceBounds } from './bounds.js';
 import { printProto } from './protobuf-print.js';
-import { SchemaError, type ParsedSchema, type ResolvedReference } from './types.js';
+import { SchemaError, schemaError, type ParsedSchema, type ResolvedReference } from './types.js';
 
 const WELL_KNOWN = new Set(Object.keys(protobuf.common).filter((k) => k.endsWith('.proto')));
 
@@ -71,7 +71,7 @@ export function parseProtobuf(text: string, references: ResolvedReference[]): Pr
       } else if (WELL_KNOWN.has(name)) {
         root.addJSON((protobuf.common.get(name) as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
       } else {
-        throw new SchemaError(`Invalid schema: ${from} imports ${JSON.stringify(name)}, which is neither a reference nor a well-known type`);
+        throw new SchemaError(`${from} imports ${JSON.stringify(name)}, which is neither a reference nor a well-known type`);
       }
     }
   };
@@ -80,7 +80,7 @@ export function parseProtobuf(text: string, references: ResolvedReference[]): Pr
   try {
     root.resolveAll();
   } catch (err) {
-    throw new SchemaError(`Invalid schema: ${(err as Error).message}`);
+    throw new SchemaError((err as Error).message);
   }
   return new ProtobufSchema(declarations, options, root, syntaxOf(text), main.package ?? '', imports);
 }
@@ -88,7 +88,7 @@ export function parseProtobuf(text: string, references: ResolvedReference[]): Pr
 /** protobufjs has checked the statement; this reads which one it was (none means proto2). */
 function syntaxOf(text: string): 'proto2' | 'proto3' {
   const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
-  if (/^\s*edition\s*=/.test(code)) throw new SchemaError('Invalid schema: editions syntax is not supported (accepted: proto2, proto3)');
+  if (/^\s*edition\s*=/.test(code)) throw new SchemaError('editions syntax is not supported (accepted: proto2, proto3)');
   const m = /^\s*syntax\s*=\s*["'](proto[23])["']/.exec(code);
   return m ? (m[1] as 'proto2' | 'proto3') : 'proto2';
 }
@@ -97,6 +97,6 @@ function parse(text: string, what: string, root: protobuf.Root): protobuf.IParse
   try {
     return protobuf.parse(text, root, { keepCase: true, alternateCommentMode: false });
   } catch (err) {
-    throw new SchemaError(`Invalid ${what}: ${(err as Error).message}`);
+    throw schemaError(what, (err as Error).message);
   }
 }

@@ -18,9 +18,17 @@ export interface ResolvedReference {
   references: ResolvedReference[];
 }
 
-/** An invalid schema; the service answers 42201 with its message. */
+/**
+ * An invalid schema; the service answers 42201 with its message (after "Invalid schema: "), so
+ * a message names what is wrong, and which reference when it is one.
+ */
 export class SchemaError extends Error {
   override name = 'SchemaError';
+}
+
+/** A SchemaError about `what` ('schema' for the schema itself, or 'reference "x"'). */
+export function schemaError(what: string, detail: string): SchemaError {
+  return new SchemaError(what === 'schema' ? detail : `${what}: ${detail}`);
 }
 
 export interface ParsedSchema {

@@ -24,10 +24,10 @@ describe('Avro parsing', () => {
     ['text that is not JSON', '{"type":', 'not JSON'],
     ['an unknown type name', '{"type":"record","name":"U","fields":[{"name":"a","type":"Nope"}]}', 'Nope'],
     ['a default of the wrong type', '{"type":"record","name":"U","fields":[{"name":"a","type":"int","default":"x"}]}', 'default'],
-    ['a record without fields', '{"type":"record","name":"U"}', 'Invalid schema'],
-    ['an enum with a repeated symbol', '{"type":"enum","name":"E","symbols":["A","A"]}', 'Invalid schema'],
-    ['a name defined twice', '{"type":"record","name":"U","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":1}},{"name":"b","type":{"type":"fixed","name":"F","size":2}}]}', 'Invalid schema'],
-    ['an invalid name', '{"type":"record","name":"1U","fields":[]}', 'Invalid schema'],
+    ['a record without fields', '{"type":"record","name":"U"}', 'fields'],
+    ['an enum with a repeated symbol', '{"type":"enum","name":"E","symbols":["A","A"]}', 'duplicate'],
+    ['a name defined twice', '{"type":"record","name":"U","fields":[{"name":"a","type":{"type":"fixed","name":"F","size":1}},{"name":"b","type":{"type":"fixed","name":"F","size":2}}]}', 'duplicate type name'],
+    ['an invalid name', '{"type":"record","name":"1U","fields":[]}', 'invalid name'],
   ])('refuses %s with SchemaError', (_name, text, words) => {
     expect(() => avro(text)).toThrow(SchemaError);
     expect(() => avro(text)).toThrow(words);
@@ -49,6 +49,13 @@ describe('Avro parsing', () => {
     expect(a.normalized()).toBe(b.normalized());
     expect(a.normalized()).toBe('{"type":"record","name":"shop.U","fields":[{"name":"a","type":"int"},{"name":"b","type":{"type":"enum","name":"shop.E","symbols":["X"]}},{"name":"c","type":"shop.E"}]}');
   });
+});
+
+it('canonical and normalized texts parse back to themselves', () => {
+  const text = '{"namespace":"shop","type":"record","name":"U","fields":[{"name":"a","type":["null",{"type":"enum","name":"E","symbols":["X"]}],"default":null},{"name":"b","type":{"type":"array","items":"E"}},{"name":"c","type":{"type":"map","values":{"type":"fixed","name":"F","size":2}}},{"name":"d","type":{"type":"long","logicalType":"timestamp-millis"}}]}';
+  const first = avro(text);
+  expect(avro(first.canonical).canonical).toBe(first.canonical);
+  expect(avro(first.normalized()).normalized()).toBe(first.normalized());
 });
 
 describe('Avro references', () => {

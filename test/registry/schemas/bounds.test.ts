@@ -37,7 +37,7 @@ describe('nesting depth', () => {
   });
   it('refuses .proto messages nested past the limit and accepts 30', () => {
     refuse('PROTOBUF', nestedProto(MAX_NESTING_DEPTH + 1), 'nests deeper');
-    refuse('PROTOBUF', nestedProto(50), 'Invalid schema'); // protobufjs' own limit is lower than ours
+    refuse('PROTOBUF', nestedProto(50), 'max depth exceeded'); // protobufjs' own limit is lower than ours
     expect(parseSchema('PROTOBUF', nestedProto(30), []).type).toBe('PROTOBUF');
   });
   it('counts brackets only outside strings and comments', () => {
