@@ -58,6 +58,8 @@ export class Segment {
   nextOffset: number;
   /** Time segment.ms is measured from: the first batch's max timestamp, or creation time. */
   rollingTimestamp: number;
+  /** True once rollingTimestamp is a record's timestamp (not the creation time). */
+  private rollingFromRecords = false;
   /** False when the cleaner may have left gaps between offsets (batch-scan.ts): set for sealed segments at open. */
   denseOffsets = true;
   private cadence: IndexCadence;
@@ -159,6 +161,19 @@ export class Segment {
       throw err;
     }
     this.size = start + records.length;
+    if (start === 0 && batches.length > 0 && batches[0]!.maxTimestamp >= 0) {
+      this.rollingTimestamp = batches[0]!.maxTimestamp;
+      this.rollingFromRecords = true;
+    }
+  }
+
+  /**
+   * How long this segment has been open for segment.ms, as Kafka's LogSegment measures it: the
+   * incoming batch's max timestamp minus the first batch's, or wall time since creation when the
+   * segment has no record timestamp yet. (So records stamped days apart roll a segment at once.)
+   */
+  timeWaitedForRoll(now: number, incomingMaxTimestamp: number): number {
+    return this.rollingFromRecords ? incomingMaxTimestamp - this.rollingTimestamp : now - this.rollingTimestamp;
   }
 
   /** Relative offsets are int32 in the indexes: the segment must roll before they overflow. */
@@ -278,7 +293,10 @@ export class Segment {
   private applyState(state: SegmentState): void {
     this.cadence = state.cadence;
     this.nextOffset = state.nextOffset;
-    if (state.firstMaxTimestamp > 0) this.rollingTimestamp = state.firstMaxTimestamp;
+    if (state.firstMaxTimestamp > 0) {
+      this.rollingTimestamp = state.firstMaxTimestamp;
+      this.rollingFromRecords = true;
+    }
   }
 
   /** Makes the segment read-only: final time index entry, indexes closed, .log mapped. */

@@ -122,16 +122,20 @@ describe('PartitionLog append and read', () => {
     expect(batchRanges(log.read(0, 1 << 20, true).chunks)).toEqual([[0, 1], [2, 4], [5, 8]]);
   });
 
-  it('rolls on segment.ms', () => {
+  it('rolls on segment.ms, measured between record timestamps as Kafka does', () => {
     const m = open();
     m.createTopic('t', 1, { 'segment.ms': '1000' });
     const log = m.partition('t', 0)!;
     const t0 = Date.now();
-    log.append(batchOf(1), t0);
-    log.append(batchOf(1), t0 + 500);
+    log.append(batchOf(1, 20, { baseTimestamp: t0 }), t0);
+    log.append(batchOf(1, 20, { baseTimestamp: t0 + 500 }), t0 + 5000); // wall time does not count
     expect(log.segmentList.length).toBe(1);
-    log.append(batchOf(1), t0 + 1500);
+    log.append(batchOf(1, 20, { baseTimestamp: t0 + 1500 }), t0 + 5000);
     expect(log.segmentList.map((s) => s.baseOffset)).toEqual([0, 2]);
+    // an older timestamp does not roll (the difference is negative), a much newer one does
+    log.append(batchOf(1, 20, { baseTimestamp: t0 - 10_000 }), t0 + 5000);
+    log.append(batchOf(1, 20, { baseTimestamp: t0 + 9 * 86_400_000 }), t0 + 5000);
+    expect(log.segmentList.map((s) => s.baseOffset)).toEqual([0, 2, 4]);
   });
 
   it('finds offsets by timestamp, exactly within uncompressed batches', () => {
