@@ -1,9 +1,10 @@
 /**
- * The registry service's own names for the schema contract's types (src/registry/schemas/ owns the
- * parsing and the rules; these unions are the same strings) and the service's enums.
+ * The schema contract's types (src/registry/schemas/ owns the parsing and the rules), what the
+ * service needs of it, and the service's own enums.
  */
-export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
-export type CompatibilityLevel = 'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
+import type { CompatibilityLevel, ParsedSchema, ResolvedReference, SchemaType } from './schemas/index.js';
+
+export type { CompatibilityLevel, ParsedSchema, ResolvedReference, SchemaType } from './schemas/index.js';
 export type Mode = 'READWRITE' | 'READONLY' | 'IMPORT';
 
 export const SCHEMA_TYPES: readonly SchemaType[] = ['JSON', 'PROTOBUF', 'AVRO'];
@@ -14,22 +15,6 @@ export const MODES: readonly Mode[] = ['READWRITE', 'READONLY', 'IMPORT'];
 
 export const DEFAULT_COMPATIBILITY: CompatibilityLevel = 'BACKWARD';
 export const DEFAULT_MODE: Mode = 'READWRITE';
-
-/** A reference as it is resolved for the schema library: the referenced schema, recursively. */
-export interface ResolvedReference {
-  name: string;
-  subject: string;
-  version: number;
-  schemaType: SchemaType;
-  schema: string;
-  references: ResolvedReference[];
-}
-
-export interface ParsedSchema {
-  readonly type: SchemaType;
-  readonly canonical: string;
-  normalized(): string;
-}
 
 /** What the service needs of src/registry/schemas/ (injected, so the service can be tested alone). */
 export interface SchemaRules {

@@ -8,6 +8,7 @@ import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-sc
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../helpers/broker.js';
+import { consumeValues } from './registry-client.js';
 
 type Broker = Awaited<ReturnType<typeof startTestBroker>>;
 
@@ -50,20 +51,7 @@ describe('@kafkajs/confluent-schema-registry end to end', () => {
 
   async function roundTrip(topic: string, values: Buffer[]): Promise<Buffer[]> {
     await producer.send({ topic, messages: values.map((value) => ({ value })) });
-    const consumer = kafka.consumer({ groupId: `g-${topic}` });
-    consumers.push(consumer);
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    const got: Buffer[] = [];
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          got.push(message.value!);
-          if (got.length === values.length) resolve();
-        },
-      });
-    });
-    return got;
+    return consumeValues(kafka, topic, values.length, consumers);
   }
 
   it('Avro: register, ids, encode, produce, consume, decode; identical schema gets its id back', async () => {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPeer, type Peer } from '../compat/peers.js';
 import { repoRoot } from '../harness/repo-paths.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { consumeValues } from './registry-client.js';
 
 const PYTHON = path.join(repoRoot, 'test/compat/python/.venv/bin/python');
 const pythonRegistryPeer: Peer = {
@@ -69,21 +70,6 @@ async function python(command: 'produce' | 'consume', topic: string, format: str
   return run.records as unknown[];
 }
 
-async function consumeRaw(topic: string): Promise<Buffer[]> {
-  const consumer = kafka.consumer({ groupId: `interop-${topic}` });
-  consumers.push(consumer);
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const got: Buffer[] = [];
-  await new Promise<void>((resolve) => {
-    void consumer.run({ eachMessage: async ({ message }) => {
-      got.push(message.value!);
-      if (got.length === COUNT) resolve();
-    } });
-  });
-  return got;
-}
-
 /**
  * @kafkajs/confluent-schema-registry frames Protobuf without the message-index list the Confluent
  * wire format puts after the schema id (it decodes by skipping leading zero bytes), so no
@@ -108,7 +94,7 @@ describe('Python confluent-kafka and kafkajs share one registry', () => {
       const [done] = await python('produce', topic, format) as { id: number }[];
       expect(done!.id).toBeGreaterThan(0);
       const registry = new SchemaRegistry({ host: broker.schemaRegistryUrl! });
-      const values = await consumeRaw(topic);
+      const values = await consumeValues(kafka, topic, COUNT, consumers);
       const decoded = await Promise.all(values.map((v) => registry.decode(v)));
       // proto3 leaves a zero out of the wire: the decoded message has no age 0, which means 0.
       expect(decoded.map((d) => format === 'protobuf' ? { name: d.name, age: d.age ?? 0 } : { ...d })).toEqual(expected);

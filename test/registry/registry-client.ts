@@ -1,4 +1,6 @@
 /** A tiny client of the registry's REST API for tests: JSON in, status and JSON (or text) out. */
+import type { Consumer, Kafka } from 'kafkajs';
+
 export interface Answer {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -24,4 +26,22 @@ export async function call(base: string, method: string, path: string, body?: un
 /** An Avro record schema with one field per name: distinct names give distinct schemas. */
 export function avroRecord(name: string, fields: string[]): string {
   return JSON.stringify({ type: 'record', name, fields: fields.map((f) => ({ name: f, type: 'string', default: '' })) });
+}
+
+/** Subscribes a new consumer (kept in `consumers` for the caller to disconnect) and reads `count` values from the start of `topic`. */
+export async function consumeValues(kafka: Kafka, topic: string, count: number, consumers: Consumer[]): Promise<Buffer[]> {
+  const consumer = kafka.consumer({ groupId: `g-${topic}` });
+  consumers.push(consumer);
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const got: Buffer[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        got.push(message.value!);
+        if (got.length === count) resolve();
+      },
+    });
+  });
+  return got;
 }
