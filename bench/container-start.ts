@@ -6,11 +6,16 @@
  * figure. Alternates the two images; median and range over the repetitions.
  * Usage: node dist/bench/container-start.js [brookletImage] [kafkaImage] [--reps N]
  * (defaults brooklet:bench, built from the Dockerfile beforehand, and apache/kafka:<pinned>).
+ * Writes bench/results/containers.md, which bench/report.ts puts into BENCHMARKS.md beside the
+ * official apache/kafka image's published figures.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { kafkaVersion } from './lib/paths.js';
+import { kafkaVersion, resultsDir } from './lib/paths.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { reps: { type: 'string' } } });
 const [brookletImage = 'brooklet:bench', kafkaImage = `apache/kafka:${kafkaVersion()}`] = positionals;
@@ -87,11 +92,27 @@ async function main(): Promise<void> {
     for (const kind of ['brooklet', 'kafka'] as const) times[kind].push(await startOnce(kind));
   }
   const size = (image: string) => Number(docker('image', 'inspect', '-f', '{{.Size}}', image)) / 1e6;
-  for (const [kind, image] of [['brooklet', brookletImage], ['kafka', kafkaImage]] as const) {
+  const base = (image: string) => docker('image', 'inspect', '-f', '{{index .Config.Labels "org.brooklet.local-base"}}', image) === 'true'
+    ? 'base built here by scripts/docker/base-images.sh' : 'base pulled from a registry';
+  const rows = (['brooklet', 'kafka'] as const).map((kind) => {
+    const image = kind === 'brooklet' ? brookletImage : kafkaImage;
     const t = summary(times[kind]);
-    console.log(`${kind} ${image}: ${size(image).toFixed(0)} MB; start to first ApiVersions answer median ${t.median.toFixed(0)} ms `
-      + `(${t.min.toFixed(0)}-${t.max.toFixed(0)}) over ${reps} runs`);
-  }
+    const line = `| ${kind === 'brooklet' ? 'Brooklet' : 'Apache Kafka'} | \`${image}\` (${base(image)}) | ${size(image).toFixed(0)} MB `
+      + `| ${t.median.toFixed(0)} ms (${t.min.toFixed(0)}-${t.max.toFixed(0)}) |`;
+    console.log(line);
+    return line;
+  });
+  const md = [
+    `Measured: \`node dist/bench/container-start.js ${brookletImage} ${kafkaImage} --reps ${reps}\`, ${new Date().toISOString().slice(0, 10)}, `
+      + `${os.cpus().length} cores, Docker ${docker('version', '-f', '{{.Server.Version}}')}, host network; median (min-max) of ${reps} starts each, alternating.`,
+    '',
+    '| broker | image | size (uncompressed) | container start to first ApiVersions answer |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, 'containers.md'), md);
 }
 
 void main();
