@@ -3,8 +3,11 @@
  *
  * Imports are satisfied from the references by their name (a reference named "common.proto"
  * answers `import "common.proto";`); Google's well-known types (google/protobuf/*.proto) are
- * built in. Every type a field or rpc names must resolve, or the schema is refused.
- * Not supported: editions syntax, and imports other than references and the well-known types.
+ * built in (any, api, descriptor, duration, empty, field_mask, source_context, struct, timestamp,
+ * type, wrappers). Every type a field or rpc names must resolve, or the schema is refused.
+ * Not supported: editions syntax, and imports other than references and those well-known types
+ * (the Confluent registry also knows confluent/meta.proto and google/type/*.proto built in; here
+ * they must be registered and referenced like any other file).
  *
  * canonical: the file printed back from protobufjs' reflection tree in a fixed layout (comments
  * and whitespace dropped; declarations in the order written), so texts that differ only in
@@ -12,11 +15,24 @@
  * declarations sorted by name and fields sorted by number.
  */
 import protobuf from 'protobufjs';
+import apiProto from 'protobufjs/google/protobuf/api.json' with { type: 'json' };
+import descriptorProto from 'protobufjs/google/protobuf/descriptor.json' with { type: 'json' };
+import sourceContextProto from 'protobufjs/google/protobuf/source_context.json' with { type: 'json' };
+import typeProto from 'protobufjs/google/protobuf/type.json' with { type: 'json' };
 import { checkBounds, checkReferenceBounds } from './bounds.js';
 import { printProto } from './protobuf-print.js';
 import { SchemaError, schemaError, type ParsedSchema, type ResolvedReference } from './types.js';
 
-const WELL_KNOWN = new Set(Object.keys(protobuf.common).filter((k) => k.endsWith('.proto')));
+/** Google's well-known types, each by its import path, as protobufjs ships them. */
+const WELL_KNOWN = new Map<string, protobuf.INamespace>([
+  ...Object.keys(protobuf.common)
+    .filter((k) => k.endsWith('.proto'))
+    .map((k) => [k, protobuf.common.get(k) as protobuf.INamespace] as const),
+  ['google/protobuf/descriptor.proto', descriptorProto as protobuf.INamespace],
+  ['google/protobuf/api.proto', apiProto as protobuf.INamespace],
+  ['google/protobuf/source_context.proto', sourceContextProto as protobuf.INamespace],
+  ['google/protobuf/type.proto', typeProto as protobuf.INamespace],
+]);
 
 export class ProtobufSchema implements ParsedSchema {
   readonly type = 'PROTOBUF' as const;
@@ -69,20 +85,39 @@ export function parseProtobuf(text: string, references: ResolvedReference[]): Pr
         const parsed = parse(ref.schema, `reference ${JSON.stringify(name)}`, root);
         load([...(parsed.imports ?? []), ...(parsed.weakImports ?? [])], name);
       } else if (WELL_KNOWN.has(name)) {
-        root.addJSON((protobuf.common.get(name) as { nested: Record<string, protobuf.AnyNestedObject> }).nested);
+        addWellKnown(root, WELL_KNOWN.get(name)!);
+        load(WELL_KNOWN_IMPORTS[name] ?? [], name);
       } else {
         throw new SchemaError(`${from} imports ${JSON.stringify(name)}, which is neither a reference nor a well-known type`);
       }
     }
   };
   const imports = [...(main.imports ?? []), ...(main.weakImports ?? [])];
-  load(imports, 'the schema');
   try {
+    load(imports, 'the schema');
     root.resolveAll();
   } catch (err) {
-    throw new SchemaError((err as Error).message);
+    throw err instanceof SchemaError ? err : new SchemaError((err as Error).message);
   }
   return new ProtobufSchema(declarations, options, root, syntaxOf(text), main.package ?? '', imports);
+}
+
+/** The imports of the well-known files that have any. */
+const WELL_KNOWN_IMPORTS: Record<string, string[]> = {
+  'google/protobuf/api.proto': ['google/protobuf/source_context.proto', 'google/protobuf/type.proto'],
+  'google/protobuf/type.proto': ['google/protobuf/any.proto', 'google/protobuf/source_context.proto'],
+};
+
+/**
+ * Adds a well-known file's types to google.protobuf, skipping those already there: protobufjs
+ * ships some files with the types they import folded in (type.proto carries Any, for one).
+ */
+function addWellKnown(root: protobuf.Root, file: protobuf.INamespace): void {
+  const pkg = root.define('google.protobuf');
+  const types = ((file.nested?.google as protobuf.INamespace)?.nested?.protobuf as protobuf.INamespace)?.nested ?? {};
+  for (const [name, json] of Object.entries(types)) {
+    if (!pkg.get(name)) pkg.addJSON({ [name]: json });
+  }
 }
 
 /** protobufjs has checked the statement; this reads which one it was (none means proto2). */

@@ -14,6 +14,8 @@ describe('Protobuf parsing', () => {
     ['no syntax statement (proto2)', 'message M { optional int32 a = 1; }'],
     ['a service', 'syntax = "proto3"; message R { string id = 1; } service S { rpc Get (R) returns (stream R); }'],
     ['a well-known type import', 'syntax = "proto3"; import "google/protobuf/timestamp.proto"; message M { google.protobuf.Timestamp at = 1; }'],
+    ['custom options declared over descriptor.proto', 'syntax = "proto3"; import "google/protobuf/descriptor.proto"; extend google.protobuf.FieldOptions { string tag = 50000; } message M { string s = 1 [(tag) = "x"]; }'],
+    ['every well-known import at once', `syntax = "proto3"; ${['any', 'api', 'descriptor', 'duration', 'empty', 'field_mask', 'source_context', 'struct', 'timestamp', 'type', 'wrappers'].map((f) => `import "google/protobuf/${f}.proto";`).join(' ')} message M { google.protobuf.Api a = 1; google.protobuf.Struct s = 2; google.protobuf.Int64Value v = 3; }`],
     ['file options', 'syntax = "proto3"; package a.b; option java_package = "com.x"; option java_multiple_files = true; message M { string s = 1; }'],
   ])('accepts %s', (_name, text) => {
     expect(proto(text).type).toBe('PROTOBUF');
