@@ -12,12 +12,12 @@
  * it is on disk, as a produce is. There is no compaction yet: the
  * log keeps every commit and replay reads them all (later records win, tombstones delete).
  */
-import { batchSize, decodeRecordBatch, encodeRecordBatch } from '../../protocol/index.js';
+import { encodeRecordBatch } from '../../protocol/index.js';
 import type { LogManager } from '../../storage/log-manager.js';
+import { replayTopic } from './internal-topic.js';
 import { decodeKey, type OffsetsRecordKey } from './offset-records.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
-const REPLAY_READ_BYTES = 1024 * 1024;
 
 export interface OffsetsRecord {
   key: Buffer;
@@ -51,43 +51,12 @@ export class OffsetsLog {
    * and reported through `onSkip`, so it can never keep the broker from starting.
    */
   replay(visit: (key: OffsetsRecordKey, value: Buffer | null) => void, onSkip: (where: string, err: unknown) => void): number {
-    const topic = this.logs.getTopic(OFFSETS_TOPIC);
-    if (!topic) return 0;
-    let count = 0;
-    for (let p = 0; p < topic.partitions; p++) {
-      const log = this.logs.partition(OFFSETS_TOPIC, p);
-      if (!log) continue;
-      let offset = log.logStartOffset;
-      while (offset < log.logEndOffset) {
-        const read = log.read(offset, REPLAY_READ_BYTES, true);
-        if (read.outOfRange || read.chunks.length === 0) break;
-        for (const chunk of read.chunks) {
-          for (let pos = 0; pos < chunk.length; pos += batchSize(chunk, pos)) {
-            let records;
-            try {
-              records = decodeRecordBatch(chunk, pos).records;
-            } catch (err) {
-              onSkip(`batch in ${OFFSETS_TOPIC}-${p} near offset ${offset}`, err);
-              continue;
-            }
-            for (const record of records) {
-              if (record.offset < offset || record.key === null) continue;
-              try {
-                const key = decodeKey(record.key);
-                if (key === undefined) continue;
-                visit(key, record.value);
-                count++;
-              } catch (err) {
-                onSkip(`record ${OFFSETS_TOPIC}-${p}@${record.offset}`, err);
-              }
-            }
-          }
-        }
-        if (read.nextOffset <= offset) break;
-        offset = read.nextOffset;
-      }
-    }
-    return count;
+    return replayTopic(this.logs, OFFSETS_TOPIC, (record) => {
+      const key = decodeKey(record.key!);
+      if (key === undefined) return false;
+      visit(key, record.value);
+      return true;
+    }, onSkip);
   }
 }
 

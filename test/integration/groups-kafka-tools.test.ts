@@ -4,32 +4,18 @@
  * --reset-offsets --execute, --delete-offsets and --delete on a group kafkajs consumed with.
  * Needs the jars (scripts/install-peers.sh): skips without them, fails without them when CI=true.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../helpers/broker.js';
-import { kafkaJarsDir, pinnedKafkaVersion } from '../harness/repo-paths.js';
+import { requireKafkaTools, runKafkaTool } from '../helpers/kafka-tools.js';
 import { createTopic, FAST_GROUP, kafkaFor, produceNumbered, waitFor } from './groups-helpers.js';
 
 type Broker = Awaited<ReturnType<typeof startTestBroker>>;
 
-const jars = kafkaJarsDir();
-const haveJars = fs.existsSync(path.join(jars, `kafka-tools-${pinnedKafkaVersion()}.jar`));
-if (!haveJars && process.env.CI === 'true') throw new Error(`real-Kafka jars missing in ${jars}: run scripts/install-peers.sh`);
+const haveJars = requireKafkaTools();
 
 /** Runs kafka-consumer-groups with `args`; resolves with its stdout (stderr on failure). */
-function consumerGroups(bootstrap: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx256m', '-cp', `${jars}/*`, 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-      '--bootstrap-server', bootstrap, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += String(d); });
-    child.stderr.on('data', (d) => { err += String(d); });
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}${out}`))));
-  });
-}
+const consumerGroups = (bootstrap: string, args: string[]) =>
+  runKafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', ['--bootstrap-server', bootstrap, ...args]);
 
 /** The data rows of a table the tool printed: whitespace-separated columns, header dropped. */
 function rows(output: string, firstColumn: string): string[][] {

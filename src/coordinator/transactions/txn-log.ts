@@ -10,13 +10,13 @@
  * policy the append also waits for its sync). A record that cannot be read is skipped and
  * reported, so a damaged record never keeps the broker from starting.
  */
-import { batchSize, decodeRecordBatch, encodeRecordBatch } from '../../../protocol/index.js';
+import { encodeRecordBatch } from '../../../protocol/index.js';
 import type { LogManager } from '../../../storage/log-manager.js';
+import { replayTopic } from '../internal-topic.js';
 import { partitionFor } from '../offsets-log.js';
 import { decodeTxnKey, decodeTxnValue, encodeTxnKey, encodeTxnValue, type TxnLogValue } from './txn-records.js';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
-const REPLAY_READ_BYTES = 1024 * 1024;
 
 export class TransactionStateLog {
   constructor(private readonly logs: LogManager) {}
@@ -34,41 +34,11 @@ export class TransactionStateLog {
 
   /** Visits every record oldest first (value null: a tombstone); returns the record count. */
   replay(visit: (transactionalId: string, value: TxnLogValue | null) => void, onSkip: (where: string, err: unknown) => void): number {
-    const topic = this.logs.getTopic(TRANSACTION_STATE_TOPIC);
-    if (!topic) return 0;
-    let count = 0;
-    for (let p = 0; p < topic.partitions; p++) {
-      const log = this.logs.partition(TRANSACTION_STATE_TOPIC, p);
-      if (!log) continue;
-      let offset = log.logStartOffset;
-      while (offset < log.logEndOffset) {
-        const read = log.read(offset, REPLAY_READ_BYTES, true);
-        if (read.outOfRange || read.chunks.length === 0 || read.nextOffset <= offset) break;
-        for (const chunk of read.chunks) {
-          for (let pos = 0; pos < chunk.length; pos += batchSize(chunk, pos)) {
-            let records;
-            try {
-              records = decodeRecordBatch(chunk, pos).records;
-            } catch (err) {
-              onSkip(`batch in ${TRANSACTION_STATE_TOPIC}-${p} near offset ${offset}`, err);
-              continue;
-            }
-            for (const record of records) {
-              if (record.offset < offset || record.key === null) continue;
-              try {
-                const id = decodeTxnKey(record.key);
-                if (id === undefined) continue;
-                visit(id, record.value === null ? null : decodeTxnValue(record.value));
-                count++;
-              } catch (err) {
-                onSkip(`record ${TRANSACTION_STATE_TOPIC}-${p}@${record.offset}`, err);
-              }
-            }
-          }
-        }
-        offset = read.nextOffset;
-      }
-    }
-    return count;
+    return replayTopic(this.logs, TRANSACTION_STATE_TOPIC, (record) => {
+      const id = decodeTxnKey(record.key!);
+      if (id === undefined) return false;
+      visit(id, record.value === null ? null : decodeTxnValue(record.value));
+      return true;
+    }, onSkip);
   }
 }

@@ -4,31 +4,16 @@
  * transaction kafkajs holds open, then list again once it committed.
  * Needs the jars (scripts/install-peers.sh): skips without them, fails without them when CI=true.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from '../../helpers/broker.js';
-import { kafkaJarsDir, pinnedKafkaVersion } from '../../harness/repo-paths.js';
+import { requireKafkaTools, runKafkaTool } from '../../helpers/kafka-tools.js';
 
 type Broker = Awaited<ReturnType<typeof startTestBroker>>;
 
-const jars = kafkaJarsDir();
-const haveJars = fs.existsSync(path.join(jars, `kafka-tools-${pinnedKafkaVersion()}.jar`));
-if (!haveJars && process.env.CI === 'true') throw new Error(`real-Kafka jars missing in ${jars}: run scripts/install-peers.sh`);
-
-function transactionsTool(bootstrap: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx256m', '-cp', `${jars}/*`, 'org.apache.kafka.tools.TransactionsCommand',
-      '--bootstrap-server', bootstrap, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += String(d); });
-    child.stderr.on('data', (d) => { err += String(d); });
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${err}${out}`))));
-  });
-}
+const haveJars = requireKafkaTools();
+const transactionsTool = (bootstrap: string, args: string[]) =>
+  runKafkaTool('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', bootstrap, ...args]);
 
 /** The rows of the table the tool printed, as column arrays, header dropped. */
 function rows(output: string): string[][] {

@@ -11,11 +11,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LogManager } from '../../../storage/log-manager.js';
 import { TransactionStateLog } from '../../../src/coordinator/transactions/txn-log.js';
-import { kafkaJarsDir, pinnedKafkaVersion } from '../../harness/repo-paths.js';
+import { KAFKA_JARS, requireKafkaTools } from '../../helpers/kafka-tools.js';
 
-const jars = kafkaJarsDir();
-const haveJars = fs.existsSync(path.join(jars, `kafka-tools-${pinnedKafkaVersion()}.jar`));
-if (!haveJars && process.env.CI === 'true') throw new Error(`real-Kafka jars missing in ${jars}: run scripts/install-peers.sh`);
+const haveJars = requireKafkaTools();
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-txn-dump-'));
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -32,7 +30,7 @@ describe.skipIf(!haveJars)('kafka-dump-log --transaction-log-decoder on Brooklet
     logs.close();
 
     const file = path.join(dataDir, '__transaction_state-0', '00000000000000000000.log');
-    const run = spawnSync('java', ['-Xmx256m', '-cp', `${jars}/*`, 'kafka.tools.DumpLogSegments', '--files', file, '--transaction-log-decoder', '--print-data-log'], { encoding: 'utf8' });
+    const run = spawnSync('java', ['-Xmx256m', '-cp', `${KAFKA_JARS}/*`, 'kafka.tools.DumpLogSegments', '--files', file, '--transaction-log-decoder', '--print-data-log'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     const payloads = [...run.stdout.matchAll(/key: (\{.*?\}\}) payload: (\S+)/g)].map((m) => [JSON.parse(m[1]!), m[2] === '<DELETE>' ? null : JSON.parse(m[2]!)]);
     expect(payloads).toEqual([
