@@ -116,7 +116,12 @@ function findSub(doc: unknown, match: (s: Obj) => boolean): unknown {
 function walkPointer(doc: unknown, pointer: string): unknown {
   let at: any = doc;
   for (const raw of pointer.split('/').slice(1)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    let key: string;
+    try {
+      key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined; // a malformed %-escape names nothing
+    }
     if (at === null || typeof at !== 'object' || !Object.prototype.hasOwnProperty.call(at, key)) return undefined;
     at = at[key];
   }

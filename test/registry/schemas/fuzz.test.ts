@@ -2,7 +2,7 @@
 // the service can always answer 42201), and checkCompatibility over whatever parsed never throws.
 // Deterministic: a seeded generator, so a failure names a reproducible case.
 import { describe, expect, it } from 'vitest';
-import { checkCompatibility, parseSchema, SchemaError, type ParsedSchema, type SchemaType } from '../../../src/registry/schemas/index.js';
+import { checkCompatibility, parseSchema, SchemaError, type ParsedSchema, type ResolvedReference, type SchemaType } from '../../../src/registry/schemas/index.js';
 
 const SEEDS: Record<SchemaType, string[]> = {
   AVRO: [
@@ -74,5 +74,22 @@ describe.each(Object.keys(SEEDS) as SchemaType[])('%s under mutation', (type) =>
       if (parsed.length > 8) parsed.splice(2, 1);
     }
     expect(refused).toBeGreaterThan(0); // the mutations do reach the error paths
+  });
+});
+
+describe('hostile inputs are refused with SchemaError', () => {
+  const bad = (over: Partial<ResolvedReference>): ResolvedReference[] => [{ name: 'r', subject: 'r', version: 1, schemaType: 'JSON', schema: '{}', references: [], ...over } as ResolvedReference];
+  it.each([
+    ['an unknown schema type', 'XML' as SchemaType, '<a/>', []],
+    ['a schema that is not a string', 'AVRO' as SchemaType, 42 as unknown as string, []],
+    ['a $ref with a malformed %-escape', 'JSON' as SchemaType, '{"properties":{"a":{"$ref":"#/definitions/%ZZ"}}}', []],
+    ['a $ref against an $id that is no URL', 'JSON' as SchemaType, '{"$id":"::bad","properties":{"a":{"$ref":"x.json"}}}', []],
+    ['a reference whose text is not a string', 'JSON' as SchemaType, '{}', bad({ schema: undefined as unknown as string })],
+    ['references that are not an array', 'JSON' as SchemaType, '{}', 'nope' as unknown as ResolvedReference[]],
+    ['a reference of another type', 'PROTOBUF' as SchemaType, 'syntax = "proto3"; import "r"; message M { int32 a = 1; }', bad({})],
+    ['an import cycle through references', 'PROTOBUF' as SchemaType, 'syntax = "proto3"; import "a.proto"; message M { A a = 1; }', [{ name: 'a.proto', subject: 'a', version: 1, schemaType: 'PROTOBUF', schema: 'syntax = "proto3"; import "a.proto"; message A { B b = 1; }', references: [] }]],
+    ['a name the well-known files already define', 'PROTOBUF' as SchemaType, 'syntax = "proto3"; package google.protobuf; import "google/protobuf/any.proto"; message Any { int32 x = 1; } message M { Missing m = 1; }', []],
+  ])('%s', (_name, type, text, refs) => {
+    expect(() => parseSchema(type, text, refs as ResolvedReference[])).toThrow(SchemaError);
   });
 });
