@@ -47,6 +47,11 @@ class Refused extends Error {
   }
 }
 
+/** The answer to a request whose handling failed: `errorCode` on every resource. */
+export function failedResources(resources: { resourceType: number; resourceName: string }[], errorCode: number) {
+  return { throttleTimeMs: 0, responses: resources.map((r) => ({ errorCode, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName })) };
+}
+
 /** Alters every resource of one request; `replace` is AlterConfigs' whole-set semantics. */
 export function alterResources(broker: Broker, resources: AlterResource[], validateOnly: boolean, replace: boolean): AlterResult[] {
   const seen = new Map<string, number>();

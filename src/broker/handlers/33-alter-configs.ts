@@ -6,7 +6,7 @@
  * messages are Kafka's (configs/alter-configs.ts); validate_only checks without changing.
  */
 import type { AlterConfigsRequest, AlterConfigsResponse } from '../../../protocol/index.js';
-import { alterResources, OP } from '../configs/alter-configs.js';
+import { alterResources, failedResources, OP } from '../configs/alter-configs.js';
 import { defineHandler } from '../handler.js';
 
 export const alterConfigs = defineHandler<AlterConfigsRequest, AlterConfigsResponse>({
@@ -21,8 +21,5 @@ export const alterConfigs = defineHandler<AlterConfigsRequest, AlterConfigsRespo
     }));
     return { throttleTimeMs: 0, responses: alterResources(ctx.broker, resources, request.validateOnly, true) };
   },
-  errorResponse: (request, errorCode) => ({
-    throttleTimeMs: 0,
-    responses: request.resources.map((r) => ({ errorCode, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName })),
-  }),
+  errorResponse: (request, errorCode) => failedResources(request.resources, errorCode),
 });

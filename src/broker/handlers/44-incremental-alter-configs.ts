@@ -8,7 +8,7 @@
  * (configs/alter-configs.ts); validate_only checks without changing anything.
  */
 import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse } from '../../../protocol/index.js';
-import { alterResources } from '../configs/alter-configs.js';
+import { alterResources, failedResources } from '../configs/alter-configs.js';
 import { defineHandler } from '../handler.js';
 
 export const incrementalAlterConfigs = defineHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>({
@@ -23,8 +23,5 @@ export const incrementalAlterConfigs = defineHandler<IncrementalAlterConfigsRequ
     }));
     return { throttleTimeMs: 0, responses: alterResources(ctx.broker, resources, request.validateOnly, false) };
   },
-  errorResponse: (request, errorCode) => ({
-    throttleTimeMs: 0,
-    responses: request.resources.map((r) => ({ errorCode, errorMessage: null, resourceType: r.resourceType, resourceName: r.resourceName })),
-  }),
+  errorResponse: (request, errorCode) => failedResources(request.resources, errorCode),
 });
