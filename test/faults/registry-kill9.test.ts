@@ -50,6 +50,8 @@ async function spawnBroker(dataDir: string, policy: 'never' | 'always'): Promise
 interface Acked {
   versions: Map<string, { subject: string; version: number; id: number; schema: string }>;
   softDeleted: Set<string>;
+  /** Versions deleted for good: never served again, not even with ?deleted=true. */
+  hardDeleted: Set<string>;
   configs: Map<string, string>;
   maxId: number;
 }
@@ -57,6 +59,11 @@ interface Acked {
 async function verify(url: string, acked: Acked): Promise<string[]> {
   const problems: string[] = [];
   for (const [key, want] of acked.versions) {
+    if (acked.hardDeleted.has(key)) {
+      const gone = await call(url, 'GET', `/subjects/${encodeURIComponent(want.subject)}/versions/${want.version}?deleted=true`);
+      if (gone.status !== 404) problems.push(`${key} was deleted for good but is served: ${gone.status}`);
+      continue;
+    }
     const deleted = acked.softDeleted.has(key);
     const got = await call(url, 'GET', `/subjects/${encodeURIComponent(want.subject)}/versions/${want.version}${deleted ? '?deleted=true' : ''}`);
     if (got.status !== 200 || got.body.id !== want.id) {
@@ -90,6 +97,11 @@ async function work(url: string, worker: number, cycle: number, acked: Acked, si
       } else if (op === 6) {
         const res = await call(url, 'DELETE', `/subjects/${encodeURIComponent(subject)}/versions/1`, undefined, signal);
         if (res.status === 200) acked.softDeleted.add(`${subject}\u0000${res.body}`);
+        // Version 1 already soft-deleted (40406): delete it for good.
+        if (res.body?.error_code === 40406) {
+          const hard = await call(url, 'DELETE', `/subjects/${encodeURIComponent(subject)}/versions/1?permanent=true`, undefined, signal);
+          if (hard.status === 200) acked.hardDeleted.add(`${subject}\u0000${hard.body}`);
+        }
       } else {
         // Each schema differs by one field; fields with defaults keep every level content.
         const schema = avroRecord(`R_${worker}_${n % 5}`, ['a', `f_${cycle}_${n}`]);
@@ -98,7 +110,11 @@ async function work(url: string, worker: number, cycle: number, acked: Acked, si
         const id = res.body.id as number;
         const look = await call(url, 'POST', `/subjects/${encodeURIComponent(subject)}`, { schema }, signal);
         if (look.status === 200) {
-          acked.versions.set(`${subject}\u0000${look.body.version}`, { subject, version: look.body.version, id, schema });
+          const key = `${subject}\u0000${look.body.version}`;
+          acked.versions.set(key, { subject, version: look.body.version, id, schema });
+          // A version number given again after a permanent delete is a new version.
+          acked.hardDeleted.delete(key);
+          acked.softDeleted.delete(key);
           acked.maxId = Math.max(acked.maxId, id);
         }
       }
@@ -111,7 +127,7 @@ async function work(url: string, worker: number, cycle: number, acked: Acked, si
 
 it(`${CYCLES} kill -9 cycles and a clean restart lose no acknowledged registration, config change or delete`, async () => {
   const dataDir = tempDataDir('brooklet-registry-kill9-');
-  const acked: Acked = { versions: new Map(), softDeleted: new Set(), configs: new Map(), maxId: 0 };
+  const acked: Acked = { versions: new Map(), softDeleted: new Set(), hardDeleted: new Set(), configs: new Map(), maxId: 0 };
   let checked = 0;
   for (let cycle = 0; cycle < CYCLES; cycle++) {
     const broker = await spawnBroker(dataDir, cycle % 2 === 0 ? 'never' : 'always');
@@ -141,12 +157,13 @@ it(`${CYCLES} kill -9 cycles and a clean restart lose no acknowledged registrati
   await again.exited;
   expect(acked.versions.size).toBeGreaterThan(20);
   expect(acked.softDeleted.size).toBeGreaterThan(0);
+  expect(acked.hardDeleted.size).toBeGreaterThan(0);
   expect(acked.configs.size).toBeGreaterThan(0);
   expect(checked).toBeGreaterThan(0);
   recordFigure(DURABILITY, `Schema Registry: ${CYCLES} kill -9 cycles (never and always alternating, ${WORKERS} clients registering, changing levels and soft-deleting until the kill), then a clean restart`, {
-    figure: `${acked.versions.size} acknowledged registrations, ${acked.configs.size} level changes and ${acked.softDeleted.size} soft deletes all served again with ids and versions unchanged after every restart; new ids always above every earlier one`,
+    figure: `${acked.versions.size} acknowledged registrations, ${acked.configs.size} level changes, ${acked.softDeleted.size} soft and ${acked.hardDeleted.size} permanent deletes all as acknowledged after every restart (served again with ids and versions unchanged, or gone for good); new ids always above every earlier one`,
     command: 'npx tsc -p tsconfig.json && npx vitest run test/faults/registry-kill9.test.ts',
-    cycles: CYCLES, registrations: acked.versions.size, configs: acked.configs.size, softDeletes: acked.softDeleted.size,
+    cycles: CYCLES, registrations: acked.versions.size, configs: acked.configs.size, softDeletes: acked.softDeleted.size, hardDeletes: acked.hardDeleted.size,
   });
   fs.rmSync(dataDir, { recursive: true, force: true });
 }, 180_000);
