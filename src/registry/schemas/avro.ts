@@ -8,10 +8,10 @@
  * Two text forms, both compact JSON with every key in a fixed order:
  * - canonical (what a lookup compares, and what the Confluent registry answers with): the schema
  *   as written, attributes kept (doc, default, aliases, order, logicalType, custom ones), so two
- *   texts that differ only in whitespace or key order are the same schema;
+ *   texts that differ only in whitespace, key order or a primitive's long form ({"type":"int"})
+ *   are the same schema;
  * - normalized() (registered and compared under `normalize=true`): in addition, every name is
- *   fully qualified (namespace folded in), primitives written in short form ("int", not
- *   {"type":"int"}), and custom attributes sorted by name.
+ *   fully qualified (namespace folded in).
  */
 import avsc from 'avsc';
 import { checkBounds, checkReferenceBounds } from './bounds.js';
@@ -93,11 +93,15 @@ function toType(json: unknown, registry: Record<string, avsc.Type>, what: string
   }
 }
 
-/** The JSON with Avro's keys first in their fixed order, then any other keys by name. */
+/**
+ * The JSON with Avro's keys first in their fixed order, then any other keys by name; a primitive
+ * written as {"type":"int"} is "int", as Avro's own parser reads it.
+ */
 function ordered(json: unknown): unknown {
   if (Array.isArray(json)) return json.map(ordered);
   if (json === null || typeof json !== 'object') return json;
   const obj = json as Record<string, unknown>;
+  if (typeof obj.type === 'string' && PRIMITIVES.has(obj.type) && Object.keys(obj).length === 1) return obj.type;
   const out: Record<string, unknown> = {};
   const keys = Object.keys(obj);
   // A field (no "type" name of its own kind) leads with its name, as Avro writes fields.

@@ -42,7 +42,13 @@ describe('Avro parsing', () => {
     expect(otherDefault.canonical).not.toBe(a.canonical);
   });
 
-  it('normalized qualifies names, folds namespaces in and writes primitives short', () => {
+  it('canonical writes a primitive in its short form, as Avro reads {"type":"int"}', () => {
+    expect(avro('{"type":"string"}').canonical).toBe('"string"');
+    expect(avro('{"type":"record","name":"U","fields":[{"name":"a","type":{"type":"int"}}]}').canonical).toBe(avro('{"type":"record","name":"U","fields":[{"name":"a","type":"int"}]}').canonical);
+    expect(avro('{"type":"string","logicalType":"uuid"}').canonical).toBe('{"type":"string","logicalType":"uuid"}');
+  });
+
+  it('normalized qualifies names and folds namespaces in', () => {
     const a = avro('{"type":"record","name":"U","namespace":"shop","fields":[{"name":"a","type":{"type":"int"}},{"name":"b","type":{"type":"enum","name":"E","symbols":["X"]}},{"name":"c","type":"E"}]}');
     const b = avro('{"type":"record","name":"shop.U","fields":[{"name":"a","type":"int"},{"name":"b","type":{"type":"enum","name":"shop.E","symbols":["X"]}},{"name":"c","type":"shop.E"}]}');
     expect(a.canonical).not.toBe(b.canonical);
