@@ -9,7 +9,7 @@
  * the same producer id with its epoch bumped on every init, fencing the older producer.
  */
 import { ErrorCode, type InitProducerIdRequest, type InitProducerIdResponse } from '../../../protocol/index.js';
-import { fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
+import { afterStateSync, fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
 import { defineHandler } from '../handler.js';
 
 export const initProducerId = defineHandler<InitProducerIdRequest, InitProducerIdResponse>({
@@ -21,7 +21,8 @@ export const initProducerId = defineHandler<InitProducerIdRequest, InitProducerI
       const expectedPid = ctx.apiVersion >= 3 ? request.producerId : -1;
       const expectedEpoch = ctx.apiVersion >= 3 ? request.producerEpoch : -1;
       const result = ctx.broker.transactions.initProducerId(request.transactionalId, request.transactionTimeoutMs, expectedPid, expectedEpoch);
-      return { throttleTimeMs: 0, ...result, errorCode: fencedForVersion(result.errorCode, ctx.apiVersion, 4) };
+      const answer = { throttleTimeMs: 0, ...result, errorCode: fencedForVersion(result.errorCode, ctx.apiVersion, 4) };
+      return afterStateSync(ctx.broker.transactions, answer, () => ({ throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, producerId: -1, producerEpoch: -1 }));
     }
     return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, producerId: ctx.broker.producerIds.allocate(), producerEpoch: 0 };
   },

@@ -11,7 +11,7 @@
  * Left out: v4-5, the batched verify-only form brokers send each other (KIP-890).
  */
 import { ErrorCode, type AddPartitionsToTxnRequest, type AddPartitionsToTxnResponse } from '../../../protocol/index.js';
-import { fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
+import { afterStateSync, fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
 import { defineHandler } from '../handler.js';
 
 type Topics = AddPartitionsToTxnRequest.AddPartitionsToTxnTopic[];
@@ -32,7 +32,8 @@ export const addPartitionsToTxn = defineHandler<AddPartitionsToTxnRequest, AddPa
       request.v3AndBelowTransactionalId, request.v3AndBelowProducerId, request.v3AndBelowProducerEpoch,
       topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.name, partition }))),
     );
-    return answer(topics, () => fencedForVersion(code, ctx.apiVersion, 2));
+    return afterStateSync(broker.transactions, answer(topics, () => fencedForVersion(code, ctx.apiVersion, 2)),
+      () => answer(topics, () => ErrorCode.COORDINATOR_NOT_AVAILABLE));
   },
   errorResponse: (request, errorCode) => answer(request.v3AndBelowTopics, () => errorCode),
 });

@@ -7,7 +7,7 @@
  * INVALID_GROUP_ID.
  */
 import { ErrorCode, type AddOffsetsToTxnRequest, type AddOffsetsToTxnResponse } from '../../../protocol/index.js';
-import { fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
+import { afterStateSync, fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
 import { defineHandler } from '../handler.js';
 
 export const addOffsetsToTxn = defineHandler<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>({
@@ -17,7 +17,8 @@ export const addOffsetsToTxn = defineHandler<AddOffsetsToTxnRequest, AddOffsetsT
   handle(request, ctx) {
     if (request.groupId === '') return { throttleTimeMs: 0, errorCode: ErrorCode.INVALID_GROUP_ID };
     const code = ctx.broker.transactions.addOffsets(request.transactionalId, request.producerId, request.producerEpoch, request.groupId);
-    return { throttleTimeMs: 0, errorCode: fencedForVersion(code, ctx.apiVersion, 2) };
+    return afterStateSync(ctx.broker.transactions, { throttleTimeMs: 0, errorCode: fencedForVersion(code, ctx.apiVersion, 2) },
+      () => ({ throttleTimeMs: 0, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }));
   },
   errorResponse: (_request, errorCode) => ({ errorCode }),
 });

@@ -14,7 +14,7 @@
  */
 import { ErrorCode, type TxnOffsetCommitRequest, type TxnOffsetCommitResponse } from '../../../protocol/index.js';
 import type { CommitEntry } from '../../coordinator/offsets.js';
-import { fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
+import { afterStateSync, fencedForVersion } from '../../coordinator/transactions/txn-errors.js';
 import { defineHandler } from '../handler.js';
 
 const NEVER = Number.MAX_SAFE_INTEGER;
@@ -58,7 +58,8 @@ export const txnOffsetCommit = defineHandler<TxnOffsetCommitRequest, TxnOffsetCo
       broker.transactions.txnOffsetCommit(request.transactionalId, request.groupId, request.producerId, request.producerEpoch, entries),
       ctx.apiVersion, NEVER,
     );
-    return answer((topic, partition) => codes.get(`${topic}\0${partition}`) ?? code);
+    return afterStateSync(broker.transactions, answer((topic, partition) => codes.get(`${topic}\0${partition}`) ?? code),
+      () => answer((topic, partition) => codes.get(`${topic}\0${partition}`) ?? ErrorCode.COORDINATOR_NOT_AVAILABLE));
   },
   errorResponse: (request, errorCode) => ({
     topics: request.topics.map((t) => ({

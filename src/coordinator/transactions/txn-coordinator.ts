@@ -25,9 +25,8 @@ import type { MarkerWriter } from './markers.js';
 import type { TxnLogValue } from './txn-records.js';
 import { fromLog, toLog } from './txn-snapshot.js';
 import { PendingTxnOffsets, type GroupOffsetSink } from './txn-offsets.js';
-import { isPreparing, partitionKey, TxnState, type TxnMetadata, type TxnPartition } from './txn-state.js';
+import { bumpEpoch, isPreparing, MAX_EPOCH, partitionKey, TxnState, type TxnMetadata, type TxnPartition } from './txn-state.js';
 
-const MAX_EPOCH = 32767;
 export const COORDINATOR_EPOCH = 0;
 
 export interface TxnCoordinatorConfig {
@@ -65,6 +64,8 @@ export class TransactionCoordinator {
   readonly pendingOffsets = new PendingTxnOffsets();
   private readonly now: () => number;
   private sweep: NodeJS.Timeout | null = null;
+  /** The sync of the last state record written (`always` flush policy only), until a handler takes it. */
+  private lastSync: Promise<boolean> | null = null;
 
   constructor(private readonly deps: TxnDeps, readonly config: TxnCoordinatorConfig = TXN_DEFAULTS) {
     this.now = deps.now ?? Date.now;
@@ -82,6 +83,17 @@ export class TransactionCoordinator {
       delete txn.restoredOffsets;
       if (isPreparing(txn.state)) this.tryComplete(txn, txn.state === TxnState.PrepareCommit);
     }
+  }
+
+  /**
+   * Under the `always` flush policy: resolves (true, or false when the sync failed) once every
+   * state record written so far is on disk, for a handler to answer only then, as OffsetCommit
+   * does; null when nothing waits. The topic has one partition, so the last sync covers all.
+   */
+  takeSync(): Promise<boolean> | null {
+    const sync = this.lastSync;
+    this.lastSync = null;
+    return sync;
   }
 
   /** Starts the periodic sweep (timed-out transactions, markers to retry). */
@@ -279,24 +291,17 @@ export class TransactionCoordinator {
   /** Appends one state record (null: a tombstone); false when the log could not take it. */
   private write(id: string, value: TxnLogValue | null, now: number): boolean {
     try {
-      void this.deps.store.append(id, value, now)?.catch((err: unknown) => {
-        this.deps.logger.error({ err, transactionalId: id }, 'transaction state sync failed');
-      });
+      const sync = this.deps.store.append(id, value, now);
+      if (sync) {
+        this.lastSync = sync.then(() => true, (err: unknown) => {
+          this.deps.logger.error({ err, transactionalId: id }, 'transaction state sync failed');
+          return false;
+        });
+      }
       return true;
     } catch (err) {
       this.deps.logger.error({ err, transactionalId: id }, 'could not write transaction state');
       return false;
     }
-  }
-}
-
-function bumpEpoch(txn: TxnMetadata, allocate: () => number): void {
-  txn.lastProducerId = txn.producerId;
-  txn.lastProducerEpoch = txn.producerEpoch;
-  if (txn.producerEpoch >= MAX_EPOCH - 1) {
-    txn.producerId = allocate();
-    txn.producerEpoch = 0;
-  } else {
-    txn.producerEpoch++;
   }
 }

@@ -73,3 +73,17 @@ export function partitionKey(topic: string, partition: number): string {
 export function isPreparing(state: TxnStateCode): boolean {
   return state === TxnState.PrepareCommit || state === TxnState.PrepareAbort || state === TxnState.PrepareEpochFence;
 }
+
+export const MAX_EPOCH = 32767;
+
+/** The next epoch of the id (the one before remembered for a retried init); a new producer id once exhausted. */
+export function bumpEpoch(txn: TxnMetadata, allocate: () => number): void {
+  txn.lastProducerId = txn.producerId;
+  txn.lastProducerEpoch = txn.producerEpoch;
+  if (txn.producerEpoch >= MAX_EPOCH - 1) {
+    txn.producerId = allocate();
+    txn.producerEpoch = 0;
+  } else {
+    txn.producerEpoch++;
+  }
+}
