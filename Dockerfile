@@ -12,10 +12,9 @@
 FROM node:20-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc tsconfig.json ./
-COPY scripts/node-gyp-cxx17 scripts/node-gyp-cxx17
+# All of scripts/: the build (npm ci runs prepare) uses several of them, and a local dependency lives there.
+COPY scripts scripts
 COPY native native
-COPY scripts/kafka scripts/kafka
-COPY scripts/bundle-cli.mjs scripts/bundle-cli.mjs
 COPY src src
 COPY protocol protocol
 COPY storage storage
