@@ -99,11 +99,14 @@ function isEmptyObject(v: unknown): boolean {
  */
 function patternMatches(pattern: string, key: string): boolean {
   if (/\([^()]*[+*?}][^()]*\)\s*[+*{]/.test(pattern)) return false;
-  try {
-    return new RegExp(pattern, 'u').test(key);
-  } catch {
-    return false;
+  for (const flags of ['u', '']) {
+    try {
+      return new RegExp(pattern, flags).test(key);
+    } catch {
+      // not valid with Unicode escapes' stricter syntax: try without (as the schema was accepted)
+    }
   }
+  return false;
 }
 
 /** The schema a partially open content model gives a property it does not name. */
