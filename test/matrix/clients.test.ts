@@ -84,12 +84,15 @@ const CLIENTS: Client[] = [
       ['kafka-configs', cli.configs],
       ['kafka-get-offsets', cli.getOffsets],
       ['kafka-dump-log (each broker\'s own segment files)', cli.dumpLog],
+      ['kafka-configs --alter', cli.configsAlter],
+      ['kafka-topics --alter --partitions', cli.topicsAlterPartitions],
+      ['kafka-log-dirs', cli.logDirs],
+      ['kafka-leader-election', cli.leaderElection],
     ],
   },
 ];
 
 const rec = new Recorder('matrix-clients');
-rec.note('kafka-configs --alter is not in the matrix: it needs IncrementalAlterConfigs, which Brooklet does not implement yet.');
 for (const c of CLIENTS) {
   try {
     rec.version(c.name, c.version());

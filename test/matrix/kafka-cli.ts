@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Side } from '../differential/brokers.js';
+import { batch, produceRaw } from '../differential/raw.js';
 import { kafkaTool, ok } from './processes.js';
 
 const TOPICS = 'org.apache.kafka.tools.TopicCommand';
@@ -17,17 +18,19 @@ const GROUPS = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand';
 const CONFIGS = 'kafka.admin.ConfigCommand';
 const OFFSETS = 'org.apache.kafka.tools.GetOffsetShell';
 const DUMP_LOG = 'kafka.tools.DumpLogSegments';
+const LOG_DIRS = 'org.apache.kafka.tools.LogDirsCommand';
+const ELECTION = 'org.apache.kafka.tools.LeaderElectionCommand';
 
 export const CLI_SCENARIOS = ['kafka-topics', 'kafka-console-producer', 'kafka-console-consumer',
-  'kafka-consumer-groups', 'kafka-configs', 'kafka-get-offsets', 'kafka-dump-log'] as const;
+  'kafka-consumer-groups', 'kafka-configs', 'kafka-get-offsets', 'kafka-dump-log', 'kafka-configs --alter',
+  'kafka-topics --alter --partitions', 'kafka-log-dirs', 'kafka-leader-election'] as const;
 
 /** Lines with runs of whitespace collapsed, tool noise (JVM and log warnings) dropped. */
 function lines(text: string, side: Side): string[] {
   return text.split('\n')
     .map((l) => l.replace(/\s+/g, ' ').trim())
-    // Topic ids need Metadata v10+, which Brooklet does not advertise yet (README: deliberate differences).
-    // ELR comes from DescribeTopicPartitions (key 75), which Brooklet leaves out, so the tool prints N/A.
-    .map((l) => l.split(side.bootstrap).join('<bootstrap>').replace(/ ?TopicId: \S+/g, '').replace(/(Elr:) N\/A/g, '$1'))
+    // Topic ids are random per broker: their presence is compared, not their value.
+    .map((l) => l.split(side.bootstrap).join('<bootstrap>').replace(/TopicId: [A-Za-z0-9_-]{22}/g, 'TopicId: <id>'))
     .filter((l) => l !== '' && !/^(WARN|SLF4J|OpenJDK|\[.*\] WARN)/.test(l));
 }
 
@@ -155,4 +158,68 @@ export async function dumpLog(side: Side) {
   if (!fs.existsSync(file)) throw new Error(`no segment at ${file}`);
   const r = ok('kafka-dump-log', await kafkaTool(DUMP_LOG, ['--files', file, '--print-data-log', '--deep-iteration']));
   return lines(r.stdout, side).map((l) => l.split(side.dataDir!).join('<data>'));
+}
+
+/** The first exception a tool printed, without its log line's time and level. */
+function exceptionLine(text: string, side: Side): string[] {
+  return lines(text, side).map((l) => /\S+Exception: .*/.exec(l)?.[0]).filter((l): l is string => l !== undefined).slice(0, 1);
+}
+
+/** kafka-configs --alter on a topic and on the broker (IncrementalAlterConfigs), read back, and a bad value refused. */
+export async function configsAlter(side: Side) {
+  const b = ['--bootstrap-server', side.bootstrap];
+  const topic = 'cli-alter';
+  ok('kafka-topics --create', await kafkaTool(TOPICS, [...b, '--create', '--topic', topic, '--partitions', '1']));
+  const alter = ok('kafka-configs --alter topic', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'topics', '--entity-name', topic,
+    '--add-config', 'retention.ms=7200000,cleanup.policy=[compact,delete],min.cleanable.dirty.ratio=0.3']));
+  const remove = ok('kafka-configs --alter --delete-config', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'topics', '--entity-name', topic,
+    '--delete-config', 'min.cleanable.dirty.ratio']));
+  const bad = await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'topics', '--entity-name', topic, '--add-config', 'segment.ms=0']);
+  const described = ok('kafka-configs --describe topic', await kafkaTool(CONFIGS, [...b, '--describe', '--entity-type', 'topics', '--entity-name', topic]));
+  const broker = ok('kafka-configs --alter broker', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'brokers', '--entity-name', '1',
+    '--add-config', 'log.cleaner.threads=2']));
+  const brokerDescribed = ok('kafka-configs --describe broker', await kafkaTool(CONFIGS, [...b, '--describe', '--entity-type', 'brokers', '--entity-name', '1']));
+  ok('kafka-configs --alter broker back', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'brokers', '--entity-name', '1', '--delete-config', 'log.cleaner.threads']));
+  return {
+    alter: lines(alter.stdout, side), remove: lines(remove.stdout, side),
+    bad: { code: bad.code, error: exceptionLine(bad.stderr + bad.stdout, side) },
+    described: lines(described.stdout, side), broker: lines(broker.stdout, side),
+    brokerDescribed: lines(brokerDescribed.stdout, side).filter((l) => /log\.cleaner\.threads/.test(l)),
+  };
+}
+
+/** kafka-topics --alter --partitions: grow, the refusal to shrink, and the grown topic described. */
+export async function topicsAlterPartitions(side: Side) {
+  const b = ['--bootstrap-server', side.bootstrap];
+  const topic = 'cli-grow';
+  ok('kafka-topics --create', await kafkaTool(TOPICS, [...b, '--create', '--topic', topic, '--partitions', '1']));
+  const grow = ok('kafka-topics --alter', await kafkaTool(TOPICS, [...b, '--alter', '--topic', topic, '--partitions', '3']));
+  const shrink = await kafkaTool(TOPICS, [...b, '--alter', '--topic', topic, '--partitions', '2']);
+  const describe = ok('kafka-topics --describe', await kafkaTool(TOPICS, [...b, '--describe', '--topic', topic]));
+  return {
+    grow: lines(grow.stdout, side),
+    shrink: { code: shrink.code, error: exceptionLine(shrink.stderr + shrink.stdout, side) },
+    describe: lines(describe.stdout, side),
+  };
+}
+
+/**
+ * kafka-log-dirs --describe over a topic given the same record batch on both brokers (so the
+ * same sizes) and an empty partition, paths left out.
+ */
+export async function logDirs(side: Side) {
+  const topic = 'cli-dirs';
+  ok('kafka-topics --create', await kafkaTool(TOPICS, ['--bootstrap-server', side.bootstrap, '--create', '--topic', topic, '--partitions', '2']));
+  await produceRaw(side.bootstrap, topic, 0, batch([{ key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 1_700_000_000_000 }]));
+  const r = ok('kafka-log-dirs', await kafkaTool(LOG_DIRS, ['--bootstrap-server', side.bootstrap, '--describe', '--topic-list', topic]));
+  const json = JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('{'))!);
+  const dirs = json.brokers.map((br: any) => ({ broker: br.broker, logDirs: br.logDirs.map((d: any) => ({ error: d.error,
+    partitions: [...d.partitions].sort((x: any, y: any) => x.partition.localeCompare(y.partition)) })) }));
+  return { version: json.version, dirs };
+}
+
+/** kafka-leader-election: a preferred election of a partition already led by its preferred replica. */
+export async function leaderElection(side: Side) {
+  const r = await kafkaTool(ELECTION, ['--bootstrap-server', side.bootstrap, '--election-type', 'preferred', '--topic', TOPIC, '--partition', '0']);
+  return { code: r.code, out: lines(r.stdout + r.stderr, side) };
 }
