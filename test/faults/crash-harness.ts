@@ -129,10 +129,11 @@ function repoRoot(): string {
   return dir;
 }
 
-export async function spawnBroker(dataDir: string, policy: Policy, segmentBytes: number, syncLog: string | undefined): Promise<ChildBroker> {
+/** `port` 0 picks a free one; a fixed port lets clients of the previous run find the broker again. */
+export async function spawnBroker(dataDir: string, policy: Policy, segmentBytes: number, syncLog: string | undefined, port = 0): Promise<ChildBroker> {
   const cli = path.join(repoRoot(), 'dist', 'src', 'cli.js');
   if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run npx tsc -p tsconfig.json first`);
-  const args = [cli, '--port', '0', '--data-dir', dataDir, '--flush-policy', policy, '--flush-interval-ms', '50', '--segment-bytes', String(segmentBytes)];
+  const args = [cli, '--port', String(port), '--data-dir', dataDir, '--flush-policy', policy, '--flush-interval-ms', '50', '--segment-bytes', String(segmentBytes)];
   const env = { ...process.env, BROOKLET_TEST_SYNC_LOG: syncLog ?? '', BROOKLET_LOG_LEVEL: 'info' };
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * written to the output topic. Runs until stdin closes, then closes cleanly and exits 0.
  * Prints "RUNNING" once the app reaches that state, so the test knows when to feed it.
  *
- * Usage: WordCount <bootstrap> <application.id> <state.dir> <input topic> <output topic>
+ * Usage: WordCount <bootstrap> <application.id> <state.dir> <input topic> <output topic> [<processing.guarantee>]
+ * (at_least_once by default; exactly_once_v2 runs every task in a transaction).
  */
 public final class WordCount {
   public static void main(String[] args) throws Exception {
@@ -34,6 +35,7 @@ public final class WordCount {
     // Purge consumed repartition records (DeleteRecords) every second instead of every 30 s.
     props.put(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, 1000);
     props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10000);
+    if (args.length > 5) props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, args[5]);
 
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream(args[3], Consumed.with(Serdes.String(), Serdes.String()))
