@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { barChart, writeSvg, type Bar } from './lib/charts.js';
+import { httpCostSection } from './lib/http-cost.js';
 import { chartsDir, repoRoot, resultsDir } from './lib/paths.js';
 import type { CaseResult, SideBySideResults } from './lib/types.js';
 import { readPathSection } from './report-read-path.js';
@@ -149,9 +150,16 @@ async function main(): Promise<void> {
   } else {
     parts.push('## Side by side with Apache Kafka', '', 'No results yet: run `npm run bench`.', '');
   }
+  parts.push(...httpCostSection());
   // Consumer-group timings come from their own script (npm run bench:groups), which writes its table.
   const groups = path.join(repoRoot, 'bench', 'results', 'groups.md');
   if (fs.existsSync(groups)) parts.push('## Consumer groups, side by side with Kafka', '', fs.readFileSync(groups, 'utf8').trim(), '');
+  // Transactions likewise (node dist/bench/transactions.js), with the notes on reading them.
+  const transactions = path.join(repoRoot, 'bench', 'results', 'transactions.md');
+  if (fs.existsSync(transactions)) parts.push('## Transactions, side by side with Kafka', '', fs.readFileSync(transactions, 'utf8').trim(), '', note('transactions.md'), '');
+  // Images and container start (node dist/bench/container-start.js), beside the official image's published figures.
+  const containers = path.join(repoRoot, 'bench', 'results', 'containers.md');
+  if (fs.existsSync(containers)) parts.push('## Containers', '', fs.readFileSync(containers, 'utf8').trim(), '', note('containers.md'), '');
   parts.push(await readPathSection());
   fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
   console.log('BENCHMARKS.md and bench/charts/*.svg written');

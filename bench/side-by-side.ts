@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     } else await section('durable', () => durableWorkload(settings));
   }
 
-  const unpinnedPrefix = process.env.BENCH_PIN === '0' ? 'BENCH_PIN=0 ' : '';
+  const httpOff = process.env.BENCH_BROOKLET_HTTP === 'off';
+  const unpinnedPrefix = `${process.env.BENCH_PIN === '0' ? 'BENCH_PIN=0 ' : ''}${httpOff ? 'BENCH_BROOKLET_HTTP=off ' : ''}`;
   const out: SideBySideResults = {
     date: new Date().toISOString(), mode, durationSeconds: Math.round(elapsedSeconds()), machine: info,
     settings: { ...settings, kafkaJvmOptions: KAFKA_JVM_OPTS.join(' '), external },
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
   };
   fs.mkdirSync(resultsDir, { recursive: true });
   // A partial run is named by its workloads, so it never overwrites another partial run's results.
-  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? `-only-${[...only].join('-')}` : ''}${pinning.enabled ? '' : '-unpinned'}.json`);
+  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? `-only-${[...only].join('-')}` : ''}${pinning.enabled ? '' : '-unpinned'}${httpOff ? '-http-off' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   step(`done in ${Math.round(elapsedSeconds())} s: ${path.relative(process.cwd(), file)}`);
   for (const r of results) {

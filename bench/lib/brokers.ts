@@ -87,7 +87,15 @@ async function startBrooklet(opts: BrokerOptions): Promise<BrokerUnderTest> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-brooklet-'));
   const port = await freePort();
   return launch('brooklet', dir, process.execPath, [brookletCli, '--port', String(port),
-    '--data-dir', path.join(dir, 'data'), '--log-level', 'warn', ...(opts.brookletArgs ?? [])], port);
+    '--data-dir', path.join(dir, 'data'), '--log-level', 'warn', ...brookletHttpArgs(), ...(opts.brookletArgs ?? [])], port);
+}
+
+/**
+ * The HTTP listener (console, /metrics) on a free port, as a user runs it; BENCH_BROOKLET_HTTP=off
+ * runs with --no-http instead, to measure what the listener and its per-request metrics cost.
+ */
+export function brookletHttpArgs(): string[] {
+  return process.env.BENCH_BROOKLET_HTTP === 'off' ? ['--no-http'] : ['--http-port', '0'];
 }
 
 async function startKafka(opts: BrokerOptions): Promise<BrokerUnderTest> {

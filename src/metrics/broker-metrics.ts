@@ -1,10 +1,11 @@
 /**
  * The broker's Prometheus metrics (prom-client), counted on the request path.
  *
- * Hot-path cost is the point of this file's shape. Every labelled child is bound once and kept
- * (requests by [apiKey][version], topics in a Map keyed by the name string the request already
- * holds, errors by code), so counting a request allocates no label object and concatenates no
- * string. Records are counted from batch headers (batch-counts.ts), never decoded. Everything
+ * Hot-path cost is the point of this file's shape. Every labelled child is a plain object bound
+ * once and kept (requests by [apiKey][version], topics in a Map keyed by the name string the
+ * request already holds, errors by code), so counting a request allocates no label object,
+ * concatenates no string and hashes nothing; prom-client's registry reads the numbers only when
+ * scraped (families.ts). Records are counted from batch headers (batch-counts.ts), never decoded. Everything
  * that is a level rather than an event (log sizes, segments, lag, connections, memory) is read
  * at scrape time by the gauges in scrape-gauges.ts, so it costs nothing between scrapes.
  *
@@ -12,9 +13,10 @@
  * Produce and Fetch (the two APIs whose partitions fail one by one on the hot path). Per-partition
  * codes of the other APIs are not walked.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
 import { ErrorCode } from '../../protocol/index.js';
 import { bytesOf, recordsInBatches, recordsOf, type RecordData } from './batch-counts.js';
+import { HistogramCells, scrapedFamily, scrapedHistogram } from './families.js';
 
 const PRODUCE = 0;
 const FETCH = 1;
@@ -24,16 +26,19 @@ const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.
 
 const ERROR_NAMES = new Map<number, string>(Object.entries(ErrorCode).map(([name, code]) => [code, name]));
 
-interface TopicChildren {
-  bytesIn: Counter.Internal;
-  recordsIn: Counter.Internal;
-  bytesOut: Counter.Internal;
-  recordsOut: Counter.Internal;
+/** One topic's counters: plain numbers, bound once per topic (see families.ts for why). */
+interface TopicCounters {
+  bytesIn: number;
+  recordsIn: number;
+  bytesOut: number;
+  recordsOut: number;
 }
 
-interface RequestChildren {
-  count: Counter.Internal;
-  seconds: Histogram.Internal<string>;
+interface RequestCells {
+  api: string;
+  version: string;
+  count: number;
+  seconds: HistogramCells;
 }
 
 /** The parts of Produce and Fetch messages counted here (structural, so any version fits). */
@@ -49,29 +54,24 @@ interface FetchAnswerShape {
 
 export class BrokerMetrics {
   readonly registry = new Registry();
-  private readonly bytesIn: Counter;
-  private readonly recordsIn: Counter;
-  private readonly bytesOut: Counter;
-  private readonly recordsOut: Counter;
-  private readonly requests: Counter;
-  private readonly requestSeconds: Histogram;
-  private readonly errors: Counter;
-  private readonly topics = new Map<string, TopicChildren>();
-  private readonly requestChildren: (RequestChildren | undefined)[][] = [];
-  private readonly errorChildren = new Map<number, Counter.Internal>();
+  private readonly topics = new Map<string, TopicCounters>();
+  private readonly requestCells: (RequestCells | undefined)[][] = [];
+  private readonly errors = new Map<number, { code: string; count: number }>();
 
   constructor() {
-    const registers = [this.registry];
-    this.bytesIn = new Counter({ name: 'brooklet_topic_produced_bytes_total', help: 'Record bytes appended by Produce, per topic', labelNames: ['topic'], registers });
-    this.recordsIn = new Counter({ name: 'brooklet_topic_produced_records_total', help: 'Records appended by Produce, per topic (from batch headers)', labelNames: ['topic'], registers });
-    this.bytesOut = new Counter({ name: 'brooklet_topic_fetched_bytes_total', help: 'Record bytes returned by Fetch, per topic', labelNames: ['topic'], registers });
-    this.recordsOut = new Counter({ name: 'brooklet_topic_fetched_records_total', help: 'Records returned by Fetch, per topic (from batch headers)', labelNames: ['topic'], registers });
-    this.requests = new Counter({ name: 'brooklet_requests_total', help: 'Kafka requests answered, per API and version', labelNames: ['api', 'version'], registers });
-    this.requestSeconds = new Histogram({
-      name: 'brooklet_request_duration_seconds', help: 'Time from decoded request to encoded answer, per API and version (long polls included)',
-      labelNames: ['api', 'version'], buckets: LATENCY_BUCKETS, registers,
-    });
-    this.errors = new Counter({ name: 'brooklet_errors_total', help: 'Error codes answered (top-level, and per partition for Produce and Fetch)', labelNames: ['code'], registers });
+    const r = this.registry;
+    const perTopic = (field: keyof TopicCounters) => () => Array.from(this.topics, ([topic, c]) => [{ topic }, c[field]] as [Record<string, string>, number]);
+    scrapedFamily(r, 'brooklet_topic_produced_bytes_total', 'Record bytes appended by Produce, per topic', 'counter', perTopic('bytesIn'));
+    scrapedFamily(r, 'brooklet_topic_produced_records_total', 'Records appended by Produce, per topic (from batch headers)', 'counter', perTopic('recordsIn'));
+    scrapedFamily(r, 'brooklet_topic_fetched_bytes_total', 'Record bytes returned by Fetch, per topic', 'counter', perTopic('bytesOut'));
+    scrapedFamily(r, 'brooklet_topic_fetched_records_total', 'Records returned by Fetch, per topic (from batch headers)', 'counter', perTopic('recordsOut'));
+    const requests = () => this.requestCells.flatMap((byVersion) => byVersion.filter((c): c is RequestCells => c !== undefined));
+    scrapedFamily(r, 'brooklet_requests_total', 'Kafka requests answered, per API and version', 'counter',
+      () => requests().map((c) => [{ api: c.api, version: c.version }, c.count]));
+    scrapedHistogram(r, 'brooklet_request_duration_seconds', 'Time from decoded request to encoded answer, per API and version (long polls included)',
+      LATENCY_BUCKETS, () => requests().map((c) => [{ api: c.api, version: c.version }, c.seconds]));
+    scrapedFamily(r, 'brooklet_errors_total', 'Error codes answered (top-level, and per partition for Produce and Fetch)', 'counter',
+      () => Array.from(this.errors.values(), (e) => [{ code: e.code }, e.count]));
   }
 
   /**
@@ -79,9 +79,9 @@ export class BrokerMetrics {
    * topic. `response` is null for a Produce with acks=0 (no answer: its records count as appended).
    */
   requestAnswered(apiKey: number, apiName: string, version: number, startedMs: number, request: unknown, response: unknown): void {
-    const children = this.requestChildrenOf(apiKey, apiName, version);
-    children.count.inc();
-    children.seconds.observe((performance.now() - startedMs) / 1000);
+    const cells = this.requestCellsOf(apiKey, apiName, version);
+    cells.count++;
+    cells.seconds.observe((performance.now() - startedMs) / 1000);
     if (response !== null && typeof response === 'object') {
       const code = (response as { errorCode?: unknown }).errorCode;
       if (typeof code === 'number' && code !== 0) this.error(code);
@@ -94,7 +94,7 @@ export class BrokerMetrics {
     for (let t = 0; t < request.topicData.length; t++) {
       const topic = request.topicData[t]!;
       const answers = response?.responses[t]?.partitionResponses;
-      let children: TopicChildren | undefined;
+      let counters: TopicCounters | undefined;
       for (let p = 0; p < topic.partitionData.length; p++) {
         const code = answers?.[p]?.errorCode ?? 0;
         if (code !== 0) {
@@ -103,16 +103,16 @@ export class BrokerMetrics {
         }
         const records = topic.partitionData[p]!.records;
         if (!records) continue;
-        children ??= this.topic(topic.name);
-        children.bytesIn.inc(bytesOf(records));
-        children.recordsIn.inc(Buffer.isBuffer(records) ? recordsInBatches(records) : recordsOf(records));
+        counters ??= this.topic(topic.name);
+        counters.bytesIn += bytesOf(records);
+        counters.recordsIn += Buffer.isBuffer(records) ? recordsInBatches(records) : recordsOf(records);
       }
     }
   }
 
   private fetched(response: FetchAnswerShape): void {
     for (const topic of response.responses) {
-      let children: TopicChildren | undefined;
+      let counters: TopicCounters | undefined;
       for (const partition of topic.partitions) {
         if (partition.errorCode !== 0) {
           this.error(partition.errorCode);
@@ -120,50 +120,43 @@ export class BrokerMetrics {
         }
         const bytes = bytesOf(partition.records);
         if (bytes === 0) continue;
-        children ??= this.topic(topic.topic);
-        children.bytesOut.inc(bytes);
-        children.recordsOut.inc(recordsOf(partition.records));
+        counters ??= this.topic(topic.topic);
+        counters.bytesOut += bytes;
+        counters.recordsOut += recordsOf(partition.records);
       }
     }
   }
 
   private error(code: number): void {
-    let child = this.errorChildren.get(code);
-    if (child === undefined) {
-      child = this.errors.labels(ERROR_NAMES.get(code) ?? String(code));
-      this.errorChildren.set(code, child);
+    let cell = this.errors.get(code);
+    if (cell === undefined) {
+      cell = { code: ERROR_NAMES.get(code) ?? String(code), count: 0 };
+      this.errors.set(code, cell);
     }
-    child.inc();
+    cell.count++;
   }
 
-  private topic(name: string): TopicChildren {
-    let children = this.topics.get(name);
-    if (children === undefined) {
-      children = {
-        bytesIn: this.bytesIn.labels(name),
-        recordsIn: this.recordsIn.labels(name),
-        bytesOut: this.bytesOut.labels(name),
-        recordsOut: this.recordsOut.labels(name),
-      };
-      this.topics.set(name, children);
+  private topic(name: string): TopicCounters {
+    let counters = this.topics.get(name);
+    if (counters === undefined) {
+      counters = { bytesIn: 0, recordsIn: 0, bytesOut: 0, recordsOut: 0 };
+      this.topics.set(name, counters);
     }
-    return children;
+    return counters;
   }
 
   /** A deleted topic's series go with it (a topic re-created under the name starts from zero). */
   topicDeleted(name: string): void {
-    if (!this.topics.delete(name)) return;
-    for (const metric of [this.bytesIn, this.recordsIn, this.bytesOut, this.recordsOut]) metric.remove(name);
+    this.topics.delete(name);
   }
 
-  private requestChildrenOf(apiKey: number, apiName: string, version: number): RequestChildren {
-    const byVersion = (this.requestChildren[apiKey] ??= []);
-    let children = byVersion[version];
-    if (children === undefined) {
-      const v = String(version);
-      children = { count: this.requests.labels(apiName, v), seconds: this.requestSeconds.labels(apiName, v) };
-      byVersion[version] = children;
+  private requestCellsOf(apiKey: number, apiName: string, version: number): RequestCells {
+    const byVersion = (this.requestCells[apiKey] ??= []);
+    let cells = byVersion[version];
+    if (cells === undefined) {
+      cells = { api: apiName, version: String(version), count: 0, seconds: new HistogramCells(LATENCY_BUCKETS) };
+      byVersion[version] = cells;
     }
-    return children;
+    return cells;
   }
 }
