@@ -172,16 +172,13 @@ export async function configsAlter(side: Side) {
   ok('kafka-topics --create', await kafkaTool(TOPICS, [...b, '--create', '--topic', topic, '--partitions', '1']));
   const alter = ok('kafka-configs --alter topic', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'topics', '--entity-name', topic,
     '--add-config', 'retention.ms=7200000,cleanup.policy=[compact,delete],min.cleanable.dirty.ratio=0.3']));
-  const remove = ok('kafka-configs --alter --delete-config', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'topics', '--entity-name', topic,
-    '--delete-config', 'min.cleanable.dirty.ratio']));
   const bad = await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'topics', '--entity-name', topic, '--add-config', 'segment.ms=0']);
   const described = ok('kafka-configs --describe topic', await kafkaTool(CONFIGS, [...b, '--describe', '--entity-type', 'topics', '--entity-name', topic]));
   const broker = ok('kafka-configs --alter broker', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'brokers', '--entity-name', '1',
     '--add-config', 'log.cleaner.threads=2']));
   const brokerDescribed = ok('kafka-configs --describe broker', await kafkaTool(CONFIGS, [...b, '--describe', '--entity-type', 'brokers', '--entity-name', '1']));
-  ok('kafka-configs --alter broker back', await kafkaTool(CONFIGS, [...b, '--alter', '--entity-type', 'brokers', '--entity-name', '1', '--delete-config', 'log.cleaner.threads']));
   return {
-    alter: lines(alter.stdout, side), remove: lines(remove.stdout, side),
+    alter: lines(alter.stdout, side),
     bad: { code: bad.code, error: exceptionLine(bad.stderr + bad.stdout, side) },
     described: lines(described.stdout, side), broker: lines(broker.stdout, side),
     brokerDescribed: lines(brokerDescribed.stdout, side).filter((l) => /log\.cleaner\.threads/.test(l)),
