@@ -68,7 +68,9 @@ export async function startBrokerHttp({ config, broker, log, connections }: Brok
   }
   broker.metrics = metrics;
   return {
-    url: listener.url,
+    // Listening on every interface: the URL to open is still loopback's (a browser cannot open 0.0.0.0).
+    url: config.httpHost === '0.0.0.0' || config.httpHost === '::' || config.httpHost === ''
+      ? `http://127.0.0.1:${listener.port}` : listener.url,
     readiness,
     console: consoleState,
     close: async () => {

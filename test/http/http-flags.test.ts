@@ -36,3 +36,17 @@ describe('HTTP flags', () => {
     expect(() => config([], { BROOKLET_HTTP: 'maybe' })).toThrow(/BROOKLET_HTTP must be true or false/);
   });
 });
+
+describe('HTTP listener on every interface', () => {
+  it('listens on 0.0.0.0 with --http-host and gives a loopback URL to open', async () => {
+    const { startBroker } = await import('../../src/index.js');
+    const { tempDataDir } = await import('../helpers/broker.js');
+    const broker = await startBroker({ port: 0, dataDir: tempDataDir(), httpHost: '0.0.0.0', logLevel: 'warn' });
+    try {
+      expect(broker.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect((await fetch(`${broker.httpUrl}/health`)).status).toBe(200);
+    } finally {
+      await broker.close();
+    }
+  });
+});
