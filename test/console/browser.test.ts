@@ -145,6 +145,37 @@ describe('web console in Chromium', () => {
     await page.getByRole('alert').filter({ hasText: 'already exists' }).waitFor();
   });
 
+  it('produces a test message from the page that kafkajs reads, then deletes the topic', async () => {
+    await page.goto(`${broker.httpUrl}/#/topic/made-in-browser`);
+    const form = page.locator('form[data-testid="produce"]');
+    await form.locator('select').selectOption('1');
+    await form.locator('input[name="key"]').fill('page-key');
+    await form.locator('textarea[name="value"]').fill('{"from":"the page"}');
+    await form.locator('input[name="header"]').fill('origin=console');
+    await form.locator('button').click();
+    await form.locator('.ok').filter({ hasText: 'partition 1, offset 0' }).waitFor();
+    const consumer = kafka.consumer({ groupId: 'browser-reader' });
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'made-in-browser', fromBeginning: true });
+    const got = await new Promise<string>((resolve) => {
+      void consumer.run({ eachMessage: async ({ partition, message }) => {
+        if (partition === 1) resolve(`${String(message.key)} ${String(message.value)} ${String(message.headers?.origin)}`);
+      } });
+    });
+    await consumer.disconnect();
+    expect(got).toBe('page-key {"from":"the page"} console');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('[data-testid="delete-topic"]').click();
+    await page.locator('[data-testid="topics"]').waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="records-made-in-browser"]'));
+    const admin = kafka.admin();
+    await admin.connect();
+    const topics = await admin.listTopics();
+    await admin.disconnect();
+    expect(topics).not.toContain('made-in-browser');
+  });
+
   it('is readable on a phone', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
     try {
