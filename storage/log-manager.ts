@@ -263,9 +263,15 @@ export class LogManager {
     return topic === undefined ? undefined : copyTopic(topic.info);
   }
 
-  /** One config a topic set for itself (no copy of the topic; the produce path asks per request). */
+  /**
+   * One config in force for a topic: its own value, else a broker-wide default set at run time
+   * (setBrokerOverrides); undefined when neither is set. No copy of the topic: the produce path
+   * asks per request.
+   */
   topicConfig(name: string, key: string): string | undefined {
-    return this.topics.get(name)?.info.configs[key];
+    const topic = this.topics.get(name);
+    if (topic === undefined) return undefined;
+    return topic.info.configs[key] ?? this.brokerOverrides[key];
   }
 
   listTopics(): TopicInfo[] {

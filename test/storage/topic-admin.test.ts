@@ -30,8 +30,10 @@ describe('log manager admin calls', () => {
       const c = m.partition('t', p)!.logConfig;
       expect([c.retentionMs, c.segmentMs, c.segmentBytes]).toEqual([5000, 60000, 4096]);
     }
-    m.setBrokerOverrides({ 'retention.ms': '100', 'segment.bytes': '3000' });
+    m.setBrokerOverrides({ 'retention.ms': '100', 'segment.bytes': '3000', 'max.message.bytes': '500' });
     expect([m.partition('t', 0)!.logConfig.retentionMs, m.partition('t', 1)!.logConfig.segmentBytes]).toEqual([5000, 3000]);
+    expect([m.topicConfig('t', 'max.message.bytes'), m.topicConfig('t', 'retention.ms'), m.topicConfig('none', 'retention.ms')])
+      .toEqual(['500', '5000', undefined]);
     expect(() => m.alterTopicConfigs('t', { 'segment.bytes': 'lots' })).toThrow();
     expect(m.getTopic('t')!.configs).toEqual({ 'retention.ms': '5000', 'segment.ms': '60000' });
     m.close();
