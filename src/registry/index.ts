@@ -11,8 +11,6 @@ import { registryErrorBody } from './errors.js';
 import { Registry } from './registry.js';
 import { registryRoutes } from './routes.js';
 import { SchemasLog } from './schemas-log.js';
-import * as schemas from './schemas/index.js';
-import type { SchemaRules } from './types.js';
 
 export interface SchemaRegistryOptions {
   host: string;
@@ -20,8 +18,6 @@ export interface SchemaRegistryOptions {
   /** Request bodies past this are refused (413) before they are read whole. */
   maxBodyBytes: number;
   log: Logger;
-  /** The schema library; the real one unless a test gives another. */
-  rules?: SchemaRules;
 }
 
 export interface RunningSchemaRegistry {
@@ -34,7 +30,7 @@ export interface RunningSchemaRegistry {
 export const SCHEMA_REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
 export async function startSchemaRegistry(logs: LogManager, options: SchemaRegistryOptions): Promise<RunningSchemaRegistry> {
-  const registry = new Registry(new SchemasLog(logs), options.rules ?? schemas, options.log);
+  const registry = new Registry(new SchemasLog(logs), options.log);
   // Replay `_schemas` before the port opens (requests also catch up with later records themselves).
   const started = Date.now();
   registry.catchUp();

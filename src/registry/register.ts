@@ -11,7 +11,6 @@
  * - the answer waits until the record is in the log (and synced under `always`).
  */
 import { ErrorCode, RegistryError, schemaNotFound, subjectNotFound } from './errors.js';
-import { protoTextFromDescriptor } from './protobuf-descriptor-input.js';
 import type { SchemaReference } from './records.js';
 import type { Registry } from './registry.js';
 import type { SchemaRequest } from './request-body.js';
@@ -33,7 +32,7 @@ export function parseCandidate(registry: Registry, request: SchemaRequest, norma
   let parsed: ParsedSchema;
   try {
     // Confluent's Protobuf serializers send a base64 FileDescriptorProto: read as its .proto text.
-    const text = request.schemaType === 'PROTOBUF' ? protoTextFromDescriptor(request.schema) ?? request.schema : request.schema;
+    const text = request.schemaType === 'PROTOBUF' ? registry.tools.protoTextFromDescriptor(request.schema) ?? request.schema : request.schema;
     parsed = registry.rules.parseSchema(request.schemaType, text, resolved);
   } catch (err) {
     if (err instanceof registry.rules.SchemaError) {

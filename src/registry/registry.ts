@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { PartitionLog } from '../../storage/log-manager.js';
 import { ErrorCode, RegistryError, subjectNotFound, versionNotFound } from './errors.js';
 import type { RegistryRecord, SchemaReference } from './records.js';
+import type { SchemaTools } from './schema-tools.js';
 import { SchemasLog } from './schemas-log.js';
 import { RegistryState, type VersionEntry } from './store.js';
 import {
@@ -31,7 +32,30 @@ export class Registry {
   private readonly parsed = new Map<number, ParsedSchema>();
   private sortedSubjects: string[] | null = null;
 
-  constructor(readonly log: SchemasLog, readonly rules: SchemaRules, readonly logger: Logger) {}
+  private loadedTools: SchemaTools | undefined;
+  private loadingTools: Promise<SchemaTools> | undefined;
+
+  constructor(
+    readonly log: SchemasLog,
+    readonly logger: Logger,
+    private readonly importTools: () => Promise<SchemaTools> = async () => (await import('./schema-tools.js')).tools,
+  ) {}
+
+  /** Loads the schema library (once); a request that parses schemas awaits this first. */
+  async loadTools(): Promise<SchemaTools> {
+    this.loadingTools ??= this.importTools().then((t) => (this.loadedTools = t));
+    return this.loadingTools;
+  }
+
+  /** The schema library, once loadTools() has resolved. */
+  get tools(): SchemaTools {
+    if (!this.loadedTools) throw new Error('schema registry: the schema library is used before it was loaded');
+    return this.loadedTools;
+  }
+
+  get rules(): SchemaRules {
+    return this.tools.rules;
+  }
 
   get clusterId(): string {
     return this.log.clusterId;

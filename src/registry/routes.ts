@@ -11,7 +11,6 @@
 import type { HttpRequest, HttpResponse } from '../http/router.js';
 import { Router } from '../http/router.js';
 import { ErrorCode, RegistryError, schemaNotFound } from './errors.js';
-import { serializedProtobuf } from './protobuf-serialized.js';
 import type { SchemaReference } from './records.js';
 import { deleteSubject, deleteVersion } from './deletes.js';
 import { lookup, register, testCompatibility } from './register.js';
@@ -38,7 +37,7 @@ export function versionBody(registry: Registry, v: VersionEntry, format: string 
 function inFormat(registry: Registry, s: { schemaType: string; schema: string; references: readonly SchemaReference[] }, format: string | null): string {
   if (format !== 'serialized' || s.schemaType !== 'PROTOBUF') return s.schema;
   try {
-    return serializedProtobuf(s.schema, registry.resolveReferences(s.references));
+    return registry.tools.serializedProtobuf(s.schema, registry.resolveReferences(s.references));
   } catch (err) {
     if (err instanceof RegistryError) throw err;
     throw new RegistryError(ErrorCode.INVALID_SCHEMA, `Invalid schema: cannot describe it as a FileDescriptorProto: ${(err as Error).message}`);
@@ -52,6 +51,18 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     return handler(req);
   };
   const subject = (req: HttpRequest) => req.params.subject!;
+  /** Reads the schema request and loads the schema library before an operation that parses. */
+  const schemaRequest = async (req: HttpRequest) => {
+    const request = await readSchemaRequest(req);
+    await registry.loadTools();
+    return request;
+  };
+  /** A GET that may answer a Protobuf schema in the `serialized` format needs the library too. */
+  const readWithFormat = (handler: (req: HttpRequest) => HttpResponse) => async (req: HttpRequest) => {
+    if (req.query.get('format') === 'serialized') await registry.loadTools();
+    registry.catchUp();
+    return handler(req);
+  };
 
   r.get('/', () => ok({}));
   r.get('/status/ready', () => isReady() ? ok({ ready: true }) : { status: 503, body: { error_code: 50003, message: 'schema registry is starting' } });
@@ -66,16 +77,16 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     return ok(prefix === '' ? names : names.filter((n) => n.startsWith(prefix)));
   }));
   r.post('/subjects/:subject', async (req) => {
-    const request = await readSchemaRequest(req);
+    const request = await schemaRequest(req);
     return ok(versionBody(registry, lookup(registry, subject(req), request, flag(req, 'normalize'), flag(req, 'deleted')), req.query.get('format')));
   });
   r.delete('/subjects/:subject', async (req) => ok(await deleteSubject(registry, subject(req), flag(req, 'permanent'))));
   r.get('/subjects/:subject/versions', read((req) => ok(registry.versions(subject(req), flag(req, 'deleted')).map((v) => v.version))));
   r.post('/subjects/:subject/versions', async (req) => {
-    const request = await readSchemaRequest(req);
+    const request = await schemaRequest(req);
     return ok(await register(registry, subject(req), request, flag(req, 'normalize')));
   });
-  r.get('/subjects/:subject/versions/:version', read((req) =>
+  r.get('/subjects/:subject/versions/:version', readWithFormat((req) =>
     ok(versionBody(registry, registry.version(subject(req), parseVersion(req.params.version!), flag(req, 'deleted')), req.query.get('format')))));
   r.get('/subjects/:subject/versions/:version/schema', read((req) =>
     rawSchema(registry.version(subject(req), parseVersion(req.params.version!), flag(req, 'deleted')).schema)));
@@ -104,7 +115,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     }).filter((v) => includeDeleted || !v.deleted)
       .sort((a, b) => a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version);
   };
-  r.get('/schemas/ids/:id', read((req) => {
+  r.get('/schemas/ids/:id', readWithFormat((req) => {
     const stored = byId(req);
     const body: Record<string, unknown> = {};
     if (stored.schemaType !== 'AVRO') body.schemaType = stored.schemaType;
@@ -118,7 +129,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
 
   // Compatibility.
   const compatibility = (withVersion: boolean) => async (req: HttpRequest) => {
-    const request = await readSchemaRequest(req);
+    const request = await schemaRequest(req);
     const version = withVersion ? parseVersion(req.params.version!) : undefined;
     const verdict = testCompatibility(registry, subject(req), version, request, flag(req, 'normalize'));
     return ok(flag(req, 'verbose') ? { is_compatible: verdict.compatible, messages: verdict.messages } : { is_compatible: verdict.compatible });
