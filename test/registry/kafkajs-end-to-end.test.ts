@@ -5,12 +5,11 @@
  * produced and consumed with kafkajs through the same broker.
  */
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBroker } from '../helpers/broker.js';
-import { consumeValues } from './registry-client.js';
+import { consumeValues, startRegistryBroker } from './registry-client.js';
 
-type Broker = Awaited<ReturnType<typeof startTestBroker>>;
+type Bench = Awaited<ReturnType<typeof startRegistryBroker>>;
 
 const userV1 = JSON.stringify({
   type: 'record', name: 'User', namespace: 'test.brooklet',
@@ -28,26 +27,21 @@ const userBroken = JSON.stringify({
 });
 
 describe('@kafkajs/confluent-schema-registry end to end', () => {
-  let broker: Broker;
+  let bench: Bench;
+  let broker: Bench['broker'];
   let registry: SchemaRegistry;
   let kafka: Kafka;
   let producer: Producer;
-  const consumers: Consumer[] = [];
+  let consumers: Consumer[];
 
   beforeAll(async () => {
-    broker = await startTestBroker();
+    bench = await startRegistryBroker('registry-e2e');
+    ({ broker, kafka, producer, consumers } = bench);
     expect(broker.schemaRegistryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     registry = new SchemaRegistry({ host: broker.schemaRegistryUrl! });
-    kafka = new Kafka({ clientId: 'registry-e2e', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
-    producer = kafka.producer();
-    await producer.connect();
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of consumers) await c.disconnect();
-    await producer?.disconnect();
-    await broker?.close();
-  });
+  afterAll(() => bench?.close());
 
   async function roundTrip(topic: string, values: Buffer[]): Promise<Buffer[]> {
     await producer.send({ topic, messages: values.map((value) => ({ value })) });

@@ -9,12 +9,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPeer, type Peer } from '../compat/peers.js';
 import { repoRoot } from '../harness/repo-paths.js';
-import { startTestBroker } from '../helpers/broker.js';
-import { consumeValues } from './registry-client.js';
+import { consumeValues, startRegistryBroker } from './registry-client.js';
 
 const PYTHON = path.join(repoRoot, 'test/compat/python/.venv/bin/python');
 const pythonRegistryPeer: Peer = {
@@ -42,26 +41,20 @@ const PERSON_JSON = JSON.stringify({
 });
 const expected = Array.from({ length: COUNT }, (_, i) => ({ name: `user-${i}`, age: i }));
 
-type Broker = Awaited<ReturnType<typeof startTestBroker>>;
-let broker: Broker;
+let bench: Awaited<ReturnType<typeof startRegistryBroker>>;
+let broker: typeof bench.broker;
 let kafka: Kafka;
 let producer: Producer;
-const consumers: Consumer[] = [];
+let consumers: Consumer[];
 
 beforeAll(async () => {
   const missing = pythonRegistryPeer.missing();
   if (missing) throw new Error(missing);
-  broker = await startTestBroker();
-  kafka = new Kafka({ clientId: 'registry-interop', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
-  producer = kafka.producer();
-  await producer.connect();
+  bench = await startRegistryBroker('registry-interop');
+  ({ broker, kafka, producer, consumers } = bench);
 }, 60_000);
 
-afterAll(async () => {
-  for (const c of consumers) await c.disconnect();
-  await producer?.disconnect();
-  await broker?.close();
-});
+afterAll(() => bench?.close());
 
 async function python(command: 'produce' | 'consume', topic: string, format: string) {
   const run = await runPeer(pythonRegistryPeer, [command, '--bootstrap', broker.bootstrap, '--registry', broker.schemaRegistryUrl!,

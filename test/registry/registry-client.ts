@@ -1,5 +1,6 @@
 /** A tiny client of the registry's REST API for tests: JSON in, status and JSON (or text) out. */
-import type { Consumer, Kafka } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { startTestBroker } from '../helpers/broker.js';
 
 export interface Answer {
   status: number;
@@ -44,4 +45,21 @@ export async function consumeValues(kafka: Kafka, topic: string, count: number, 
     });
   });
   return got;
+}
+
+/** A test broker with its registry, a kafkajs client and a connected producer; close() ends all of it. */
+export async function startRegistryBroker(clientId: string) {
+  const broker = await startTestBroker();
+  const kafka = new Kafka({ clientId, brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
+  const producer = kafka.producer();
+  await producer.connect();
+  const consumers: Consumer[] = [];
+  return {
+    broker, kafka, producer, consumers,
+    close: async () => {
+      for (const c of consumers) await c.disconnect();
+      await producer.disconnect();
+      await broker.close();
+    },
+  };
 }
