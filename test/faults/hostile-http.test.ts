@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
 
 let broker: RunningBroker;
 let port: number;
@@ -28,7 +29,10 @@ beforeAll(async () => {
   broker = await startTestBroker();
   port = Number(new URL(broker.httpUrl!).port);
 });
-afterAll(() => broker?.close());
+afterAll(async () => {
+  await broker?.close();
+  writeFigures(import.meta.url);
+});
 
 describe('hostile HTTP clients', () => {
   it('refuses a body over the limit by its declared length and while streaming, then closes', async () => {
@@ -106,6 +110,11 @@ describe('hostile HTTP clients', () => {
     const [offsets] = await admin.fetchTopicOffsets('hammered');
     await admin.disconnect();
     expect(Number(offsets!.high)).toBe(200 + sentDuring);
+    recordFigure(HOSTILE, 'Console and metrics HTTP port hammered (8 clients: /metrics, console API, 100-message browses, the page) while a kafkajs producer sends one by one', {
+      figure: `${fmt(answered)} HTTP answers, all 200; the producer got ${fmt(progressDuringHammer)} sends acknowledged meanwhile, every one in the log`,
+      command: 'npx vitest run test/faults/hostile-http.test.ts',
+      httpAnswers: answered, producedDuring: progressDuringHammer,
+    });
   });
   it('caps the sockets one client can hold open, and recovers when they go', async () => {
     const sockets: net.Socket[] = [];
@@ -120,6 +129,7 @@ describe('hostile HTTP clients', () => {
     // Past the cap Node closes each new socket at accept; wait for those closes (no timing asserted).
     for (let waited = 0; refused < 300 - 256 && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
     expect(refused).toBeGreaterThanOrEqual(300 - 256);
+    const refusedAtCap = refused;
     for (const s of sockets) s.destroy();
     let status = 0;
     for (let tries = 0; status !== 200 && tries < 100; tries++) {
@@ -127,5 +137,10 @@ describe('hostile HTTP clients', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 100));
     }
     expect(status).toBe(200);
+    recordFigure(HOSTILE, 'Console and metrics HTTP listener: oversized bodies (declared 8 MiB, streamed 2.5 MiB chunked), malformed request lines, 64 KiB headers, 300 sockets at once', {
+      figure: `413 for both bodies, 400 for malformed requests, 431 for the header; ${fmt(refusedAtCap)} of 300 sockets refused past the cap of 256; /ready 200 once they went`,
+      command: 'npx vitest run test/faults/hostile-http.test.ts',
+      refusedSockets: refusedAtCap,
+    });
   });
 });

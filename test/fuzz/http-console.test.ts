@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { HOSTILE, fmt, recordFigure, writeFigures } from '../reliability/record.js';
 import { rng } from './mutate.js';
 
 const SEED = Number(process.env.BROOKLET_FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -53,11 +54,15 @@ describe('HTTP fuzz', () => {
     await producer.send({ topic: 'fuzz', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
     await producer.disconnect();
   });
-  afterAll(() => broker?.close());
+  afterAll(async () => {
+    await broker?.close();
+    writeFigures(import.meta.url);
+  });
 
   it(`answers ${REQUESTS} random requests without a 500 and keeps serving Kafka (seed ${SEED})`, async () => {
     const rand = rng(SEED);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
+    const started = Date.now();
     const statuses = new Map<number, number>();
     const failures: string[] = [];
     for (let i = 0; i < REQUESTS; i += 10) {
@@ -106,5 +111,11 @@ describe('HTTP fuzz', () => {
     await producer.disconnect();
     expect(sent!.errorCode).toBe(0);
     expect(sent!.baseOffset).toBe('0');
+    const answered = [...statuses.values()].reduce((a, b) => a + b, 0);
+    recordFigure(HOSTILE, 'Console and metrics HTTP fuzz: random methods, the console API, page, /metrics and health routes with hostile segments, queries, bodies, content types and origins', {
+      figure: `${fmt(answered)} requests answered (${fmt((Date.now() - started) / 1000, 1)} s; ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${fmt(n)} x ${s}`).join(', ')}), none 5xx, nothing logged at error level; /health and a kafkajs producer served afterwards`,
+      command: `BROOKLET_FUZZ_SEED=${SEED} npx vitest run test/fuzz/http-console.test.ts`,
+      seed: SEED, requests: answered,
+    });
   });
 });
