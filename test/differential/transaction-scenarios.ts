@@ -56,8 +56,8 @@ export async function fetchPartition(bootstrap: string, topic: string, offset: n
   return res.responses[0].partitions[0];
 }
 
-export async function latest(bootstrap: string, topic: string, isolationLevel: number): Promise<number> {
-  const res = await rawRequest(bootstrap, 2, 5, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -1 }] }] });
+export async function latest(bootstrap: string, topic: string, isolationLevel: number, timestamp = -1): Promise<number> {
+  const res = await rawRequest(bootstrap, 2, 5, { replicaId: -1, isolationLevel, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp }] }] });
   return Number(res.topics[0].partitions[0].offset);
 }
 
@@ -149,6 +149,15 @@ export async function interleavedTransactions(side: Side) {
     await waitForMarkers(side.bootstrap, topic, 1);
     await plain.send({ topic, messages: [{ value: 'p1' }] });
     stages.heldOpen = await observe(side.bootstrap, topic, names);
+    // Between the LSO and the high watermark: read_committed reads nothing (no error); by time,
+    // the first record (in the open transaction, at the LSO) is not found under read_committed.
+    const between = await fetchPartition(side.bootstrap, topic, stages.heldOpen.lastStableOffset + 1, 1);
+    const heldOpenEdges = {
+      fetchBetween: { errorCode: between.errorCode, highWatermark: Number(between.highWatermark), lastStableOffset: Number(between.lastStableOffset),
+        bytes: chunksOf(between.records).length, aborted: between.abortedTransactions },
+      byTimeUncommitted: await latest(side.bootstrap, topic, 0, 0),
+      byTimeCommitted: await latest(side.bootstrap, topic, 1, 0),
+    };
     const bt2 = await b.transaction();
     await bt2.send({ topic, messages: [{ value: 'b2' }, { value: 'b3' }, { value: 'b4' }] });
     await bt2.abort();
@@ -171,7 +180,7 @@ export async function interleavedTransactions(side: Side) {
       const p = await fetchPartition(side.bootstrap, topic, marker.base, 1);
       fromMarkers.push({ marker: marker.base, aborted: (p.abortedTransactions ?? []).map((x: { producerId: bigint; firstOffset: bigint }) => ({ producer: names.of(x.producerId), firstOffset: Number(x.firstOffset) })) });
     }
-    return { stages, fromMarkers };
+    return { stages, heldOpenEdges, fromMarkers };
   } finally {
     await Promise.all([a.disconnect(), b.disconnect(), plain.disconnect()]);
   }
