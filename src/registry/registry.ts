@@ -23,6 +23,8 @@ import {
 
 /** References nest at most this deep (a cycle written by another writer stops here). */
 const MAX_REFERENCE_DEPTH = 32;
+/** Records skipped in one catch-up that get a log line each. */
+const MAX_SKIP_LINES = 10;
 /** Parsed forms of stored schemas kept for compatibility checks. */
 const PARSED_CACHE_ENTRIES = 10_000;
 
@@ -74,14 +76,23 @@ export class Registry {
     }
     if (!partition || partition.logEndOffset <= this.state.nextOffset) return;
     this.sortedSubjects = null;
+    let skipped = 0;
     this.state.nextOffset = this.log.readFrom(
       this.state.nextOffset,
       (record, offset) => {
         if (record.kind === 'SCHEMA') this.parsed.delete(record.value?.id ?? -1);
         this.state.apply(record, offset);
       },
-      (where, err) => this.logger.warn({ where, err: (err as Error).message }, 'schema registry: skipped a record of _schemas that is not a registry record'),
+      (where, err) => {
+        // One line per record for the first few, then a count: junk in bulk must not flood the log.
+        if (++skipped <= MAX_SKIP_LINES) {
+          this.logger.warn({ where, err: (err as Error).message }, 'schema registry: skipped a record of _schemas that is not a registry record');
+        }
+      },
     );
+    if (skipped > MAX_SKIP_LINES) {
+      this.logger.warn({ skipped }, `schema registry: skipped ${skipped} records of _schemas that are not registry records (the first ${MAX_SKIP_LINES} logged)`);
+    }
   }
 
   /** Appends records and applies them; the promise settles once they are durable by policy. */

@@ -7,7 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecord, encodeKey, encodeValue, BadRecord } from '../../src/registry/records.js';
 import { startBrokerWithSyncLog, startTestBroker } from '../helpers/broker.js';
@@ -104,6 +106,21 @@ describe('the _schemas topic of a running broker', () => {
     expect((await call(url2, 'GET', '/subjects')).body).toEqual(['mine', 'next', 'theirs']);
     expect((await call(url2, 'GET', '/schemas/ids/100')).body).toEqual({ schema: avroRecord('Theirs', ['b']) });
     expect((await call(url2, 'GET', '/subjects/next/versions/1')).body.id).toBe(101);
+  });
+
+  it('junk in bulk is counted, not logged line by line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const broker = await startTestBroker({ logger: pino({ level: 'warn' }, sink) });
+    cleanups.push(() => broker.close());
+    const producer = new Kafka({ clientId: 'junk-bulk', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    await producer.send({ topic: '_schemas', messages: Array.from({ length: 500 }, (_, i) => ({ key: `junk-${i}`, value: 'x' })) });
+    await producer.disconnect();
+    expect((await call(broker.schemaRegistryUrl!, 'GET', '/subjects')).body).toEqual([]);
+    const skips = lines.filter((l) => l.includes('_schemas that'));
+    expect(skips.length).toBe(11);
+    expect(skips.at(-1)).toContain('skipped 500 records');
   });
 
   it('the _schemas topic is made with one partition and cleanup.policy=compact', async () => {
