@@ -4,12 +4,14 @@
 #   - the Java client peer       -> test/compat/java/target/            (test/compat/java/pom.xml)
 #   - Kafka Connect (worker + FileStream connectors) -> test/compat/connect/target/classpath.txt
 #   - a Kafka Streams word count -> test/compat/streams/target/         (test/compat/streams/pom.xml)
+#   - the franz-go peer          -> test/compat/go/target/compat-go     (test/compat/go/go.mod)
 #   - the librdkafka peer        -> test/compat/python/.venv            (requirements.txt there)
 #   - kcat                       -> from Debian with apt-get (when root)
 #   - @confluentinc/kafka-javascript -> test/compat/confluent-js/node_modules (built from source)
 # Idempotent and fast when nothing changed: each step records a stamp of its inputs and skips
 # itself while the stamp matches. Prints one line per peer; exits non-zero if any step fails.
-# Needs Java 17+, Maven 3.8+, Python 3.9+ with venv, and access to Maven Central, PyPI and npm
+# Needs Java 17+, Maven 3.8+, Go 1.26+, Python 3.9+ with venv, and access to Maven Central, the Go
+# module proxy, PyPI and npm
 # (plus Debian packages for the builds, installed with apt-get when root).
 set -euo pipefail
 
@@ -77,6 +79,18 @@ else
   "${MVN[@]}" -f $STREAMS_PEER/pom.xml package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
   echo "$STREAMS_STAMP" > "$STREAMS_PEER/target/.stamp"
   echo "streams peer: built the kafka-streams word count into test/compat/streams/target"
+fi
+
+# --- franz-go peer (Go; GroupTransactSession) -------------------------------------------------
+GO_PEER=test/compat/go
+need go
+GO_STAMP="$(stamp_of $GO_PEER/go.mod $GO_PEER/go.sum $GO_PEER/main.go)"
+if up_to_date "$GO_PEER/target/.stamp" "$GO_STAMP" && [[ -x "$GO_PEER/target/compat-go" ]]; then
+  echo "franz-go peer: built (test/compat/go/target)"
+else
+  (cd $GO_PEER && go build -o target/compat-go .)
+  echo "$GO_STAMP" > "$GO_PEER/target/.stamp"
+  echo "franz-go peer: built $(sed -n 's:^require github.com/twmb/franz-go \(.*\):\1:p' $GO_PEER/go.mod) into test/compat/go/target"
 fi
 
 # --- librdkafka peer (confluent-kafka for Python) --------------------------------------------
