@@ -72,9 +72,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
 
   // Subjects.
   r.get('/subjects', read((req) => {
-    const prefix = req.query.get('subjectPrefix') ?? '';
-    const names = registry.subjectNames(flag(req, 'deleted'));
-    return ok(prefix === '' ? names : names.filter((n) => n.startsWith(prefix)));
+    return ok(registry.subjectNames(flag(req, 'deleted'), req.query.get('subjectPrefix') ?? ''));
   }));
   r.post('/subjects/:subject', async (req) => {
     const request = await schemaRequest(req);
