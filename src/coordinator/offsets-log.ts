@@ -38,7 +38,9 @@ export class OffsetsLog {
   append(groupId: string, records: readonly OffsetsRecord[], now: number, waitForSync = false): Promise<void> | null {
     if (records.length === 0) return null;
     const topic = this.logs.getTopic(OFFSETS_TOPIC) ??
-      this.logs.createTopic(OFFSETS_TOPIC, this.partitionsOnCreate, { 'cleanup.policy': 'compact' });
+      // As Kafka creates it (offsets.topic.segment.bytes): 100 MiB segments, so the cleaner sees
+      // sealed segments long before the 1 GiB default would roll.
+      this.logs.createTopic(OFFSETS_TOPIC, this.partitionsOnCreate, { 'cleanup.policy': 'compact', 'segment.bytes': String(100 * 1024 * 1024) });
     const log = this.logs.partition(OFFSETS_TOPIC, partitionFor(groupId, topic.partitions));
     if (!log) throw new Error(`${OFFSETS_TOPIC} has no partition for group ${groupId}`);
     const result = log.append(encodeRecordBatch({ records: records.map((r) => ({ key: r.key, value: r.value })), timestamp: now }));
