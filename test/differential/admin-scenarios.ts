@@ -29,6 +29,9 @@ const byName = (a: any, b: any) => String(a.name ?? a.topic).localeCompare(Strin
 async function createRaw(side: Side, name: string, partitions: number): Promise<Buffer> {
   const res = await rawRequest(side.bootstrap, 19, 7, { topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 10_000, validateOnly: false });
   if (res.topics[0].errorCode !== 0) throw new Error(`create ${name}: error ${res.topics[0].errorCode}`);
+  // Kafka answers before every listener of its metadata log has the topic: wait until Metadata does.
+  await until(async () => (await rawRequest(side.bootstrap, 3, 12, { topics: [{ name, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false,
+    includeTopicAuthorizedOperations: false })).topics[0], (t: any) => t.errorCode === 0 && t.partitions.length === partitions);
   return res.topics[0].topicId as Buffer;
 }
 
@@ -105,20 +108,22 @@ export async function alterTopicConfigs(side: Side) {
   const t = 'adm-topic-configs';
   await createTopic(side, t, 1, [{ name: 'segment.ms', value: '3600000' }]);
   const keys = ['retention.ms', 'cleanup.policy', 'segment.ms', 'max.message.bytes', 'min.cleanable.dirty.ratio'];
+  await withAdmin(side, (a) => a.alterConfigs({ validateOnly: false, resources: [{ type: TOPIC, name: t, configEntries: [
+    { name: 'retention.ms', value: '86400000' }, { name: 'max.message.bytes', value: '2000000' }] }] }));
+  const afterWhole = await until(() => describe(side, TOPIC, t, keys), (c) => c.find((e: any) => e.name === 'retention.ms')?.value === '86400000');
   const viaKafkajs = await withAdmin(side, async (a) => {
-    await a.alterConfigs({ validateOnly: false, resources: [{ type: TOPIC, name: t, configEntries: [
-      { name: 'retention.ms', value: '86400000' }, { name: 'max.message.bytes', value: '2000000' }] }] });
     const res = await a.describeConfigs({ includeSynonyms: false, resources: [{ type: TOPIC, name: t, configNames: keys }] });
     return res.resources.map((r) => ({ ...r, configEntries: [...r.configEntries].sort((x, y) => x.configName.localeCompare(y.configName)) }));
   });
-  const afterWhole = await describe(side, TOPIC, t, keys);
   const steps = await incremental(side, [{ type: TOPIC, name: t, configs: [['cleanup.policy', APPEND, 'compact'], ['retention.ms', DELETE, null],
     ['min.cleanable.dirty.ratio', SET, '0.25']] }], false);
-  const afterIncremental = await describe(side, TOPIC, t, keys);
+  // Kafka applies an accepted change a moment after answering: read until it shows.
+  const policyIs = (v: string) => (c: any[]) => c.find((e: any) => e.name === 'cleanup.policy')?.value === v;
+  const afterIncremental = await until(() => describe(side, TOPIC, t, keys), policyIs('delete,compact'));
   const validateOnly = await incremental(side, [{ type: TOPIC, name: t, configs: [['cleanup.policy', SUBTRACT, 'delete']] }], true);
   const unchanged = await describe(side, TOPIC, t, ['cleanup.policy']);
   const subtract = await incremental(side, [{ type: TOPIC, name: t, configs: [['cleanup.policy', SUBTRACT, 'delete']] }], false);
-  const afterSubtract = await describe(side, TOPIC, t, ['cleanup.policy']);
+  const afterSubtract = await until(() => describe(side, TOPIC, t, ['cleanup.policy']), policyIs('compact'));
   return { viaKafkajs, afterWhole, steps, afterIncremental, validateOnly, unchanged, subtract, afterSubtract };
 }
 
@@ -149,8 +154,10 @@ export async function dynamicBrokerConfigs(side: Side) {
 export async function createPartitions(side: Side) {
   const t = 'adm-grow';
   await createTopic(side, t, 2);
+  await withAdmin(side, (a) => a.createPartitions({ topicPartitions: [{ topic: t, count: 4 }] }));
+  await until(async () => (await rawRequest(side.bootstrap, 3, 12, { topics: [{ name: t, topicId: Buffer.alloc(16) }], allowAutoTopicCreation: false,
+    includeTopicAuthorizedOperations: false })).topics[0].partitions.length, (n: number) => n === 4);
   const grown = await withAdmin(side, async (a) => {
-    await a.createPartitions({ topicPartitions: [{ topic: t, count: 4 }] });
     const md = await a.fetchTopicMetadata({ topics: [t] });
     return md.topics.map((x) => ({ name: x.name, partitions: x.partitions.map((p) => p.partitionId).sort() }));
   });

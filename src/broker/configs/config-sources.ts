@@ -45,10 +45,10 @@ export function topicConfigChain(name: string, spec: TopicConfigSpec, own: strin
   const brokerName = TOPIC_TO_BROKER[name];
   const dynamic = brokerName ? dynamicChain(brokerName, dyn) : [];
   chain.push(...dynamic);
+  if (staticValue !== undefined && brokerName) chain.push({ name: brokerName, value: staticValue, source: SOURCE.STATIC_BROKER });
   if (spec.synonym !== null) {
-    if (staticValue !== undefined) chain.push({ name: spec.synonym, value: staticValue, source: SOURCE.STATIC_BROKER });
     chain.push({ name: spec.synonym, value: spec.value, source: SOURCE.DEFAULT });
-  } else if (dynamic.length > 0 && HOURS_TAIL[brokerName!]) {
+  } else if ((dynamic.length > 0 || staticValue !== undefined) && HOURS_TAIL[brokerName!]) {
     chain.push(HOURS_TAIL[brokerName!]!);
   }
   return chain;
@@ -59,7 +59,9 @@ export function brokerRow(name: string, value: string | null, readOnly: boolean,
   dyn: DynamicBrokerConfigs, includeSynonyms: boolean): Entry {
   const dynamic = dynamicChain(name, dyn);
   if (dynamic.length === 0) {
-    return entry(name, value, readOnly, source, type, includeSynonyms ? (value === null ? [] : [{ name, value, source }]) : []);
+    const own = value === null ? [] : [{ name, value, source }];
+    const tail = source === SOURCE.STATIC_BROKER && HOURS_TAIL[name] ? [HOURS_TAIL[name]!] : [];
+    return entry(name, value, readOnly, source, type, includeSynonyms ? [...own, ...tail] : []);
   }
   const tail = value === null ? HOURS_TAIL[name] : { name, value, source };
   const chain = tail ? [...dynamic, tail] : dynamic;

@@ -99,6 +99,8 @@ function brokerTopicDefaults(broker: Broker): Record<string, string> {
   if (String(c.indexIntervalBytes) !== TOPIC_CONFIGS['index.interval.bytes']!.value) {
     out['index.interval.bytes'] = String(c.indexIntervalBytes);
   }
+  if (String(c.logRetentionMs) !== TOPIC_CONFIGS['retention.ms']!.value) out['retention.ms'] = String(c.logRetentionMs);
+  if (String(c.logRetentionBytes) !== TOPIC_CONFIGS['retention.bytes']!.value) out['retention.bytes'] = String(c.logRetentionBytes);
   return out;
 }
 
@@ -129,8 +131,7 @@ function brokerEntries(broker: Broker, includeSynonyms: boolean): Entry[] {
     ['log.index.interval.bytes', String(c.indexIntervalBytes), false, SOURCE.DEFAULT, T.INT],
     ['log.index.size.max.bytes', '10485760', false, SOURCE.DEFAULT, T.INT],
     ['log.retention.hours', '168', true, SOURCE.DEFAULT, T.INT],
-    ['log.retention.ms', null, false, SOURCE.DEFAULT, T.LONG],
-    ['log.retention.bytes', '-1', false, SOURCE.DEFAULT, T.LONG],
+    ...retentionRows(broker),
     ['log.cleanup.policy', 'delete', false, SOURCE.DEFAULT, T.LIST],
     ['log.message.timestamp.type', 'CreateTime', false, SOURCE.DEFAULT, T.STRING],
     ['compression.type', 'producer', false, SOURCE.DEFAULT, T.STRING],
@@ -149,4 +150,15 @@ function brokerEntries(broker: Broker, includeSynonyms: boolean): Entry[] {
 
 function failure(resource: DescribeConfigsRequest.DescribeConfigsResource, errorCode: number, errorMessage: string | null): Result {
   return { errorCode, errorMessage, resourceType: resource.resourceType, resourceName: resource.resourceName, configs: [] };
+}
+
+/** log.retention.ms and .bytes: Kafka's defaults, or Brooklet's flags where they set others. */
+function retentionRows(broker: Broker): [string, string | null, boolean, number, number][] {
+  const { logRetentionMs: ms, logRetentionBytes: bytes } = broker.config;
+  const msSet = String(ms) !== TOPIC_CONFIGS['retention.ms']!.value;
+  const bytesSet = String(bytes) !== TOPIC_CONFIGS['retention.bytes']!.value;
+  return [
+    ['log.retention.ms', msSet ? String(ms) : null, false, msSet ? SOURCE.STATIC_BROKER : SOURCE.DEFAULT, T.LONG],
+    ['log.retention.bytes', String(bytes), false, bytesSet ? SOURCE.STATIC_BROKER : SOURCE.DEFAULT, T.LONG],
+  ];
 }
