@@ -135,7 +135,7 @@ describe('kafkaContainerSpec', () => {
       KAFKA_AUTO_CREATE_TOPICS_ENABLE: 'true',
     });
     expect(spec.readyLogLine).toBe('Kafka Server started');
-    expect(spec.startupTimeoutMs).toBe(60_000);
+    expect(spec.startupTimeoutMs).toBe(120_000);
   });
 
   it('publishes the broker port under the same number it advertises; the controller is not published', () => {
@@ -227,7 +227,7 @@ describe('startKafkaContainer (testcontainers stand-in)', () => {
     expect(record.env.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`1@127.0.0.1:${controller}`);
     expect(controller).not.toBe(port);
     expect(record.waitFor).toEqual({ logMessage: 'Kafka Server started' });
-    expect(record.startupTimeoutMs).toBe(60_000);
+    expect(record.startupTimeoutMs).toBe(120_000);
     expect(kafka).toMatchObject({ bootstrap: `127.0.0.1:${port}`, dataDir: null, source: 'docker' });
 
     await kafka.close();

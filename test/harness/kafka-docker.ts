@@ -107,7 +107,8 @@ export function kafkaContainerSpec(opts: RealKafkaOptions, hostPort: number,
     ports: hostNetwork ? [] : [{ container: hostPort, host: hostPort }],
     networkMode: hostNetwork ? 'host' : 'default',
     readyLogLine: STARTED_LINE,
-    startupTimeoutMs: opts.startTimeoutMs ?? 60_000,
+    // The image formats the storage (a JVM of its own) inside this wait; the jar path formats before its wait starts.
+    startupTimeoutMs: opts.startTimeoutMs ?? 120_000,
     bootstrap: `${advertisedHost}:${hostPort}`,
   };
 }
