@@ -60,6 +60,20 @@ describe('DeleteRecords', () => {
     expect(seen[0]).toBe(60);
     expect(seen.at(-1)).toBe(99);
 
+    // A fetch below the low watermark is OFFSET_OUT_OF_RANGE; ListOffsets earliest answers it.
+    const client = await RawClient.connect(broker.bootstrap);
+    try {
+      const fetchAt = async (offset: number) => (await client.request(1, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 'purge', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }], forgottenTopicsData: [], rackId: '' })).body.responses[0].partitions[0];
+      expect((await fetchAt(59)).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+      const inside = await fetchAt(60);
+      expect({ errorCode: inside.errorCode, logStartOffset: Number(inside.logStartOffset) }).toEqual({ errorCode: ErrorCode.NONE, logStartOffset: 60 });
+      const { body } = await client.request(2, 1, { replicaId: -1, topics: [{ name: 'purge', partitions: [{ partitionIndex: 0, timestamp: -2 }] }] });
+      expect(Number(body.topics[0].partitions[0].offset)).toBe(60);
+    } finally {
+      client.close();
+    }
+
     // kafkajs surfaces OFFSET_OUT_OF_RANGE for an offset past the high watermark.
     await expect(admin.deleteTopicRecords({ topic: 'purge', partitions: [{ partition: 0, offset: '101' }] })).rejects.toThrow();
     await admin.disconnect();

@@ -96,6 +96,16 @@ describe('retention passes', () => {
     expect(log.logStartOffset).toBe(log.segmentList[0]!.baseOffset);
   });
 
+  it('cleanup.policy=compact,delete applies retention too', () => {
+    const m = open(tempDirForTest());
+    m.createTopic('t', 1, { 'retention.ms': '1000', 'cleanup.policy': 'compact,delete' });
+    const log = m.partition('t', 0)!;
+    for (let i = 0; i < 6; i++) log.append(batchAt(NOW - DAY), NOW);
+    m.runRetention(NOW);
+    expect(log.logStartOffset).toBe(log.logEndOffset);
+    expect(log.logConfig.cleanupPolicy).toEqual({ compact: true, delete: true });
+  });
+
   it('cleanup.policy=compact keeps old data that delete would remove', () => {
     const m = open(tempDirForTest());
     m.createTopic('t', 1, { 'retention.ms': '1000', 'cleanup.policy': 'compact' });
