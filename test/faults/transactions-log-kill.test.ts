@@ -15,6 +15,8 @@ import { fetchPartition, latest } from '../differential/transaction-scenarios.js
 import { spawnBroker } from './crash-harness.js';
 
 const TOPIC = 'txn-log-kill';
+/** Long enough that the restart is looked at before the timeout aborts the open transaction. */
+const TXN_TIMEOUT_MS = 15_000;
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
 
@@ -54,7 +56,7 @@ describe('kill -9 with transactions on the log', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 1 }] });
     await admin.disconnect();
-    const producer = kafka.producer({ transactionalId: 'log-kill', idempotent: true, maxInFlightRequests: 1, transactionTimeout: 3000 });
+    const producer = kafka.producer({ transactionalId: 'log-kill', idempotent: true, maxInFlightRequests: 1, transactionTimeout: TXN_TIMEOUT_MS });
     await producer.connect();
     // Enough transactions to roll several 4 KiB segments: aborts land in different .txnindex files.
     for (let i = 0; i < 24; i++) {
@@ -81,7 +83,7 @@ describe('kill -9 with transactions on the log', () => {
       expect(after).toEqual(before);
       expect(txnIndexEntries(dataDir)).toEqual(indexed);
       // The restarted coordinator aborts the open transaction at its timeout: the LSO catches up.
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + TXN_TIMEOUT_MS + 60_000;
       let settled = after;
       while (Date.now() < deadline) {
         settled = await view(broker.bootstrap);
