@@ -27,7 +27,7 @@ async function consume(kafka: Kafka, topic: string, readUncommitted: boolean, co
       if (values.length >= count) done();
     },
   });
-  await Promise.race([enough, new Promise((r) => setTimeout(r, 30_000))]);
+  await Promise.race([enough, new Promise((r) => setTimeout(r, 60_000))]);
   return { values, consumer };
 }
 
@@ -95,7 +95,7 @@ describe('read_committed with kafkajs', () => {
     expect(fetched.aborted).toHaveLength(3);
     await producer.disconnect();
     await plain.disconnect();
-  }, 120_000);
+  }, 240_000);
 
   it('an open transaction holds the LSO; the commit marker wakes a waiting read_committed consumer', async () => {
     const producer = kafka.producer({ transactionalId: 'rc-open', idempotent: true, maxInFlightRequests: 1 });
@@ -122,7 +122,7 @@ describe('read_committed with kafkajs', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(seen).toEqual([]); // held back by the open transaction (fromBeginning false starts at the LSO)
     await txn.commit();
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual(['held-1', 'held-2']);
     const woken = await longPoll;
@@ -131,5 +131,5 @@ describe('read_committed with kafkajs', () => {
     expect(await listLatest(broker.bootstrap, 'rc', 1)).toBe(end + 3);
     await consumer.disconnect();
     await producer.disconnect();
-  }, 120_000);
+  }, 240_000);
 });
