@@ -122,17 +122,23 @@ export async function observe(bootstrap: string, topic: string, names: ProducerN
   };
 }
 
+/** A kafkajs client of `side` and a fresh 1-partition `topic` on it. */
+async function kafkaWithTopic(side: Side, topic: string): Promise<Kafka> {
+  const kafka = new Kafka({ clientId: 'txn-diff', brokers: [side.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+  await admin.disconnect();
+  return kafka;
+}
+
 /**
  * Two kafkajs transactional producers and a plain one interleave on one partition: commits,
  * aborts, a transaction held open across the others, an empty one. Observed at each stage.
  */
 export async function interleavedTransactions(side: Side) {
   const topic = 'txn-interleaved';
-  const kafka = new Kafka({ clientId: 'txn-diff', brokers: [side.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-  await admin.disconnect();
+  const kafka = await kafkaWithTopic(side, topic);
   const names = new ProducerNames();
   const a = kafka.producer({ transactionalId: 'diff-a', idempotent: true, maxInFlightRequests: 1 });
   const b = kafka.producer({ transactionalId: 'diff-b', idempotent: true, maxInFlightRequests: 1 });
@@ -189,11 +195,7 @@ export async function interleavedTransactions(side: Side) {
 /** A plain (idempotent, non-transactional) write of a producer whose transaction is open: Kafka's error code. */
 export async function plainWriteDuringTransaction(side: Side) {
   const topic = 'txn-plain-write';
-  const kafka = new Kafka({ clientId: 'txn-diff', brokers: [side.bootstrap], logLevel: logLevel.NOTHING, connectionTimeout: 10_000 });
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
-  await admin.disconnect();
+  const kafka = await kafkaWithTopic(side, topic);
   const names = new ProducerNames();
   const producer = kafka.producer({ transactionalId: 'diff-plain', idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
