@@ -55,8 +55,12 @@ async function freshBroker(killAfterMarkers?: number): Promise<{ dataDir: string
   return { dataDir, broker };
 }
 
-function producerFor(kafka: Kafka, transactionalId = 'tx-kill') {
-  return kafka.producer({ transactionalId, maxInFlightRequests: 1, idempotent: true, transactionTimeout: 1000 });
+/**
+ * A short transaction timeout where the test waits for the broker to abort after the restart; a
+ * long one where a timeout abort before the commit arrives (a loaded machine) must not happen.
+ */
+function producerFor(kafka: Kafka, transactionTimeout = 30_000) {
+  return kafka.producer({ transactionalId: 'tx-kill', maxInFlightRequests: 1, idempotent: true, transactionTimeout });
 }
 
 /** One record per partition, values `${prefix}${partition}`. */
@@ -143,7 +147,7 @@ describe('kill -9 during a transaction', () => {
 
   it('after some produces: the open transaction is aborted on all partitions after the restart', async () => {
     const { dataDir, broker } = await freshBroker();
-    const producer = producerFor(kafkaFor(broker));
+    const producer = producerFor(kafkaFor(broker), 1000);
     await producer.connect();
     const txn = await producer.transaction();
     await txn.send({ topic: TOPIC, messages: messages('r') });
