@@ -87,6 +87,7 @@ const summary = (xs: number[]) => {
 };
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg()[0]!;
   const times: Record<'brooklet' | 'kafka', number[]> = { brooklet: [], kafka: [] };
   for (let i = 0; i < reps; i++) {
     for (const kind of ['brooklet', 'kafka'] as const) times[kind].push(await startOnce(kind));
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
   });
   const md = [
     `Measured: \`node dist/bench/container-start.js ${brookletImage} ${kafkaImage} --reps ${reps}\`, ${new Date().toISOString().slice(0, 10)}, `
-      + `${os.cpus().length} cores, Docker ${docker('version', '-f', '{{.Server.Version}}')}, host network; median (min-max) of ${reps} starts each, alternating.`,
+      + `${os.cpus().length} cores (load average ${loadBefore.toFixed(1)} before the run), Docker ${docker('version', '-f', '{{.Server.Version}}')}, `
+      + `host network; median (min-max) of ${reps} starts each, alternating.`,
     '',
     '| broker | image | size (uncompressed) | container start to first ApiVersions answer |',
     '|---|---|---|---|',
