@@ -37,7 +37,7 @@ describe('transaction APIs on the wire', () => {
   });
 
   it('aborts a transaction open past its timeout: the producer is fenced, the LSO moves past it', async () => {
-    const { producerId, producerEpoch } = await init('timing-out', 500);
+    const { producerId, producerEpoch } = await init('timing-out', 2000);
     await add('timing-out', producerId, producerEpoch);
     expect(await produce('timing-out', producerId, producerEpoch, 0)).toBe(0);
     const deadline = Date.now() + 30_000;
@@ -54,7 +54,7 @@ describe('transaction APIs on the wire', () => {
     expect(await produce('timing-out', producerId, producerEpoch, 1)).toBe(47); // INVALID_PRODUCER_EPOCH
     const end = await call(26, 3, { transactionalId: 'timing-out', producerId, producerEpoch, committed: true });
     expect(end.errorCode).toBe(90); // PRODUCER_FENCED
-    const next = await init('timing-out', 500);
+    const next = await init('timing-out', 2000);
     expect(next).toMatchObject({ errorCode: 0, producerId, producerEpoch: producerEpoch + 2 });
   });
 
