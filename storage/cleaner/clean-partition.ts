@@ -27,7 +27,7 @@ import { deleteSegmentFiles } from '../recovery.js';
 import { Segment } from '../segment.js';
 import { CONTROL_BIT, TRANSACTIONAL_BIT, UnsupportedCodecError, readRecords, rebuildBatch, type RecordView } from './batch-filter.js';
 import { groupSegments, type CleanPlan } from './clean-plan.js';
-import { cleanedPath, commitSwap, finishSwap } from './swap.js';
+import { cleanedPath, commitSwap, finishSwap, syncDirectoryAsync } from './swap.js';
 
 const WRITE_BUFFER_BYTES = 1 << 20;
 
@@ -199,7 +199,8 @@ export class PartitionClean {
         });
       }
       flush();
-      fs.fdatasyncSync(fd);
+      // On the thread pool: syncing a segment's worth of data can take longer than any slice.
+      await new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
     } catch (err) {
       fs.closeSync(fd);
       fs.rmSync(target, { force: true });
@@ -217,6 +218,7 @@ export class PartitionClean {
       throw err;
     }
     this.swapIn(group, base);
+    await syncDirectoryAsync(this.log.dir);
   }
 
   /** The batch to write for `batch` (itself, rebuilt, or empty when it is the group's last), or null. */
@@ -258,7 +260,7 @@ export class PartitionClean {
     const index = log.segmentList.indexOf(group[0]!);
     commitSwap(log.dir, base);
     for (const old of group) deleteSegmentFiles(old);
-    finishSwap(log.dir, base);
+    finishSwap(log.dir, base, true);
     const segment = Segment.open(log.dir, base, log.logConfig.indexIntervalBytes, this.options.now, 0);
     segment.denseOffsets = false;
     segment.rebuildIndexes();

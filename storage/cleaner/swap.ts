@@ -44,10 +44,24 @@ export function commitSwap(dir: string, baseOffset: number): void {
   syncDirectory(dir);
 }
 
-/** Step 4: the swap file takes the first old segment's name (its files are gone by now). */
-export function finishSwap(dir: string, baseOffset: number): void {
+/**
+ * Step 4: the swap file takes the first old segment's name (its files are gone by now). The
+ * directory is synced unless `syncLater` (the cleaner syncs it off the event loop: a crash before
+ * that sync leaves the .swap, which startup completes).
+ */
+export function finishSwap(dir: string, baseOffset: number, syncLater = false): void {
   fs.renameSync(swapPath(dir, baseOffset), path.join(dir, segmentFileName(baseOffset, '.log')));
-  syncDirectory(dir);
+  if (!syncLater) syncDirectory(dir);
+}
+
+/** fsync of a directory on the thread pool. */
+export async function syncDirectoryAsync(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Removes every file of the segment at `baseOffset` (not the swap file). */
