@@ -87,7 +87,7 @@ describe('compose.yaml', () => {
       return planListeners(resolveConfig(cli.config)).map((l) => `${l.name} ${l.host}:${l.port} -> ${l.advertisedHost}:${l.advertisedPort}`);
     };
     expect(plan(compose.services.brooklet!.environment!)).toEqual(['INTERNAL 0.0.0.0:9092 -> brooklet:9092', 'EXTERNAL 0.0.0.0:19092 -> localhost:19092']);
-    expect(plan({ ...compose.services.brooklet!.environment, ...ci.services.brooklet!.environment }))
+    expect(plan(ci.services.brooklet!.environment!))
       .toEqual(['INTERNAL 127.0.0.1:9092 -> 127.0.0.1:9092', 'EXTERNAL 127.0.0.1:19092 -> localhost:19092']);
   });
 
@@ -116,13 +116,24 @@ describe('compose.yaml', () => {
 });
 
 describe('compose.ci.yaml', () => {
+  it('runs the same services and Kafka image as compose.yaml, with the same healthchecks and bench dependencies', () => {
+    expect(ci.services.kafka!.image).toBe(compose.services.kafka!.image);
+    expect(ci.services.brooklet!.healthcheck?.test).toEqual(compose.services.brooklet!.healthcheck?.test);
+    expect(ci.services.kafka!.healthcheck?.test[1]).toBe(compose.services.kafka!.healthcheck?.test[1]);
+    expect(ci.services.bench!.depends_on).toEqual(compose.services.bench!.depends_on);
+    for (const name of ['brooklet', 'kafka'] as const) {
+      expect(ci.services[name]!.ports, name).toBeUndefined(); // the host network refuses published ports
+    }
+  });
+
   it('puts every service on the host network, listening on 127.0.0.1 only, on ports that do not collide', () => {
     expect(Object.keys(ci.services).sort()).toEqual(['bench', 'brooklet', 'kafka']);
     for (const service of Object.values(ci.services)) expect(service.network_mode).toBe('host');
     const listeners = [ci.services.brooklet!.environment!.BROOKLET_LISTENERS, ci.services.kafka!.environment!.KAFKA_LISTENERS]
       .flatMap((l) => withDefaults(l).split(','));
     for (const l of listeners) expect(l).toMatch(/^[A-Z]+:\/\/127\.0\.0\.1:\d+$/);
-    const ports = [...listeners.map((l) => l.split(':').at(-1)), withDefaults(ci.services.brooklet!.environment!.BROOKLET_HTTP_PORT)];
+    const ports = [...listeners.map((l) => l.split(':').at(-1)), withDefaults(ci.services.brooklet!.environment!.BROOKLET_HTTP_PORT),
+      withDefaults(ci.services.brooklet!.environment!.BROOKLET_SCHEMA_REGISTRY_PORT)];
     expect(new Set(ports).size).toBe(ports.length);
   });
 

@@ -1,5 +1,5 @@
 /**
- * `docker compose run bench` for real, with the CI override (compose.ci.yaml: host network,
+ * `docker compose run bench` for real, with CI's compose file (compose.ci.yaml: host network,
  * 127.0.0.1 only, the apache/kafka image built here): compose builds Brooklet and the bench
  * stage from the Dockerfile, starts both brokers, waits for their healthchecks, and the
  * side-by-side benchmark (quick mode, the kafkajs workload) runs against both through their
@@ -29,7 +29,7 @@ async function composeCommand(): Promise<string[]> {
   }
 }
 
-describe.skipIf(skip !== '')('docker compose run bench with the CI override', () => {
+describe.skipIf(skip !== '')('docker compose run bench with compose.ci.yaml', () => {
   const project = uniqueName('brooklet-bench');
   const results = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-bench-'));
   let compose: (args: string[], timeoutMs: number) => Promise<{ stdout: string; stderr: string }>;
@@ -42,15 +42,15 @@ describe.skipIf(skip !== '')('docker compose run bench with the CI override', ()
   it('builds, waits for both brokers to be healthy, and completes the quick kafkajs workload against both', async () => {
     const [cmd, ...base] = await composeCommand();
     const ports = new Set<number>();
-    while (ports.size < 6) ports.add(await freePort());
-    const [bInternal, bExternal, bHttp, kInternal, kExternal, kController] = [...ports];
+    while (ports.size < 7) ports.add(await freePort());
+    const [bInternal, bExternal, bHttp, bRegistry, kInternal, kExternal, kController] = [...ports];
     const env = {
       ...process.env,
-      BROOKLET_INTERNAL_PORT: String(bInternal), BROOKLET_EXTERNAL_PORT: String(bExternal), BROOKLET_HTTP_PORT: String(bHttp),
+      BROOKLET_INTERNAL_PORT: String(bInternal), BROOKLET_EXTERNAL_PORT: String(bExternal), BROOKLET_HTTP_PORT: String(bHttp), BROOKLET_REGISTRY_PORT: String(bRegistry),
       KAFKA_INTERNAL_PORT: String(kInternal), KAFKA_EXTERNAL_PORT: String(kExternal), KAFKA_CONTROLLER_PORT: String(kController),
       BENCH_RESULTS_DIR: results,
     };
-    compose = (args, timeoutMs) => run(cmd!, [...base, '-f', 'compose.yaml', '-f', 'compose.ci.yaml', '-p', project, ...args],
+    compose = (args, timeoutMs) => run(cmd!, [...base, '-f', 'compose.ci.yaml', '-p', project, ...args],
       { cwd: repoRoot, env, timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024 });
 
     await compose(['build', 'brooklet', 'bench'], 25 * 60_000).catch((err: { stdout?: string; stderr?: string; message: string }) => {
