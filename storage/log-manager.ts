@@ -41,6 +41,8 @@ export { FLUSH_POLICIES } from './config.js';
 export type { GroupCommitStats, SyncRound } from './group-commit.js';
 export type { TopicInfo } from './topic-store.js';
 export { PartitionLog, type AppendResult, type ReadResult } from './log.js';
+export type { TxnMarker } from './transactions/control-batch.js';
+export type { ProducerStateView } from './transactions/partition-transactions.js';
 export { DeleteRecordsError } from './retention/log-maintenance.js';
 
 export interface LogManagerOptions {
