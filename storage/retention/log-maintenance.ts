@@ -1,7 +1,9 @@
 /**
  * The background work that removes data, off the produce and fetch path: the retention pass on
- * a timer (log.retention.check.interval.ms; first run 30 s after start, as Kafka's
- * InitialTaskDelayMs), DeleteRecords, and the log-start checkpoint both of them move.
+ * a timer (log.retention.check.interval.ms, the first one a full interval after start, where Kafka
+ * waits its internal log.initial.task.delay.ms, 30 s: a broker restarted on old data, or a test
+ * replaying old timestamps, keeps it for one interval before the first pass), DeleteRecords, and
+ * the log-start checkpoint both of them move.
  *
  * Everything runs on the event loop between requests: a retention pass only unlinks files and
  * splices the segment list (no data is read), so its cost is a few syscalls per deleted segment.
@@ -12,7 +14,6 @@ import { applyRetention, byLogStart, type RetentionOutcome } from './retention.j
 
 /** Kafka's log.retention.check.interval.ms default. */
 export const DEFAULT_RETENTION_CHECK_INTERVAL_MS = 300_000;
-const INITIAL_DELAY_MS = 30_000;
 
 /** Why a DeleteRecords request was refused, with Kafka's error names. */
 export class DeleteRecordsError extends Error {
@@ -51,7 +52,7 @@ export class LogMaintenance {
         if (this.timer !== null) schedule(this.intervalMs);
       }, delay).unref();
     };
-    schedule(Math.min(this.intervalMs, INITIAL_DELAY_MS));
+    schedule(this.intervalMs);
   }
 
   stop(): void {
