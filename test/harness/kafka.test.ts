@@ -1,7 +1,7 @@
 /**
- * Which path startRealKafka takes (KAFKA_BOOTSTRAP, a Docker engine, the jars, and the forcing
+ * Which path startRealKafka takes (KAFKA_BOOTSTRAP, the jars, a Docker engine, and the forcing
  * switches), decided without starting Kafka; then a smoke test of the real thing: start Kafka
- * (whichever path this machine gets; the jars where no Docker engine answers), produce and
+ * (whichever path this machine gets; the jars where they are installed), produce and
  * consume one record with kafkajs, stop it. The smoke test is skipped with a one-line reason
  * when the jars are not installed, unless CI=true, where a missing peer is a failure.
  */
