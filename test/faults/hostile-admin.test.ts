@@ -117,6 +117,12 @@ describe('hostile admin requests', () => {
     const ids = Array.from({ length: 10_000 }, (_, i) => Buffer.from(Array.from({ length: 16 }, (_, j) => (i * 31 + j * 7 + 1) % 256)));
     const meta = await client.request(METADATA, 12, { topics: ids.map((topicId) => ({ name: null, topicId })), allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
     expect(meta.body.topics.every((t: any) => t.errorCode === ErrorCode.UNKNOWN_TOPIC_ID)).toBe(true);
+    // Before v12 a request may not name a topic by id (a v10-11 answer cannot carry a null name).
+    for (const version of [10, 11]) {
+      const early = await client.request(METADATA, version, { topics: [{ name: null, topicId: ids[0] }, { name: TOPIC, topicId: ids[1] }],
+        allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+      expect(early.body.topics.map((t: any) => [t.name, t.errorCode])).toEqual([['', ErrorCode.INVALID_REQUEST], [TOPIC, ErrorCode.INVALID_REQUEST]]);
+    }
     const part = { partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 };
     const fetch = await client.request(FETCH, 17, { replicaId: -1, maxWaitMs: 5000, minBytes: 1, maxBytes: 1 << 20, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
       topics: ids.slice(0, 2000).map((topicId) => ({ topicId, partitions: [part] })), forgottenTopicsData: [], rackId: '' });

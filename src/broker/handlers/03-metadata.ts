@@ -1,7 +1,9 @@
 /**
  * Metadata (key 3), versions 0-12. v10+ answer each topic's id (kept in partition.metadata);
  * a v10+ request may name a topic by id alone (name null): a known id answers that topic, an
- * unknown one UNKNOWN_TOPIC_ID, as Kafka does.
+ * unknown one UNKNOWN_TOPIC_ID, as Kafka does. Ids in requests belong to v12+: a v10-11 request
+ * with a null name or a non-zero id is INVALID_REQUEST for every topic it names, as Kafka refuses it
+ * (a v10-11 answer cannot even carry a null name).
  * One broker (this one) leads every partition at leader epoch 0 with itself as the only replica.
  * Topics: v0's empty list and v1+'s null mean "all topics". An unknown topic is auto-created when
  * the broker allows it (default on) and the request does too (allow_auto_topic_creation, v4+);
@@ -25,6 +27,9 @@ export const metadata = defineHandler<MetadataRequest, MetadataResponse>({
   handle(request, ctx) {
     const { broker } = ctx;
     const wantsAll = request.topics === null || (ctx.apiVersion === 0 && request.topics.length === 0);
+    if (!wantsAll && ctx.apiVersion < 12 && request.topics!.some((t) => t.name === null || (t.topicId && !isZeroUuid(t.topicId)))) {
+      return invalidRequest(request);
+    }
     const topics: TopicResponse[] = wantsAll
       ? broker.logs.listTopics().map((t) => describeTopic(broker, t))
       : request.topics!.map((t) => (t.name === null && t.topicId && !isZeroUuid(t.topicId)
@@ -44,6 +49,14 @@ export const metadata = defineHandler<MetadataRequest, MetadataResponse>({
     topics: (request.topics ?? []).map((t) => ({ name: t.name ?? '', errorCode, partitions: [] })),
   }),
 });
+
+function invalidRequest(request: MetadataRequest): MetadataResponse {
+  return {
+    throttleTimeMs: 0,
+    brokers: [],
+    topics: (request.topics ?? []).map((t) => ({ name: t.name ?? '', errorCode: ErrorCode.INVALID_REQUEST, partitions: [] })),
+  };
+}
 
 function isZeroUuid(id: Buffer): boolean {
   return id.every((b) => b === 0);
