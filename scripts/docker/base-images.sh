@@ -26,7 +26,7 @@ NODE_SLIM=node:20-bookworm-slim
 KAFKA=apache/kafka:$KAFKA_VERSION
 MIRROR="${DEBIAN_MIRROR:-$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
   | head -1 | tr -d ' ' || true)}"
-MIRROR="${MIRROR:-http://deb.debian.org/debian}"
+[[ -n "$MIRROR" ]] || fail "no Debian mirror in apt's sources: set DEBIAN_MIRROR to the mirror debootstrap should use"
 BUILD_PACKAGES=g++,make,python3,git,ca-certificates,curl
 
 docker version >/dev/null 2>&1 || fail "no Docker engine answers (scripts/docker/engine.sh starts one)"
