@@ -87,7 +87,8 @@ async function startBrooklet(opts: BrokerOptions): Promise<BrokerUnderTest> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-brooklet-'));
   const port = await freePort();
   return launch('brooklet', dir, process.execPath, [brookletCli, '--port', String(port),
-    '--data-dir', path.join(dir, 'data'), '--log-level', 'warn', ...brookletHttpArgs(), ...(opts.brookletArgs ?? [])], port);
+    '--data-dir', path.join(dir, 'data'), '--log-level', 'warn', ...brookletHttpArgs(), '--schema-registry-port', '0',
+    ...(opts.brookletArgs ?? [])], port);
 }
 
 /**
