@@ -7,7 +7,6 @@
  * transaction or -1). A partition that does not exist is UNKNOWN_TOPIC_OR_PARTITION.
  */
 import { ErrorCode, type DescribeProducersRequest, type DescribeProducersResponse } from '../../../protocol/index.js';
-import { producerStatesOf } from '../../coordinator/transactions/storage-contract.js';
 import { defineHandler } from '../handler.js';
 
 export const describeProducers = defineHandler<DescribeProducersRequest, DescribeProducersResponse>({
@@ -22,7 +21,7 @@ export const describeProducers = defineHandler<DescribeProducersRequest, Describ
         partitions: t.partitionIndexes.map((partitionIndex) => {
           const log = ctx.broker.logs.partition(t.name, partitionIndex);
           if (!log) return { partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] };
-          return { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers: producerStatesOf(log) };
+          return { partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null, activeProducers: log.producerStates() };
         }),
       })),
     };

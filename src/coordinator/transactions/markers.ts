@@ -7,11 +7,10 @@
  * A partition whose topic was deleted meanwhile is skipped (nothing is left to end); any other
  * failure throws, and the transaction stays in its Prepare state until a retry succeeds.
  */
-import type { LogManager } from '../../../storage/log-manager.js';
-import { appendMarker, type Marker } from './storage-contract.js';
+import type { LogManager, TxnMarker as Marker } from '../../../storage/log-manager.js';
 import type { TxnPartition } from './txn-state.js';
 
-export type { Marker } from './storage-contract.js';
+export type { TxnMarker as Marker } from '../../../storage/log-manager.js';
 
 /** Where markers go; the broker's implementation writes control batches and wakes fetchers. */
 export interface MarkerWriter {
@@ -29,7 +28,7 @@ export class LogMarkerWriter implements MarkerWriter {
     if (this.skipTopic(tp.topic)) return;
     const log = this.logs.partition(tp.topic, tp.partition);
     if (!log) return;
-    appendMarker(log, marker, now);
+    log.appendControlBatch(marker, now);
     this.onWritten(tp);
   }
 }
