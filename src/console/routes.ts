@@ -11,12 +11,14 @@
  * and timestamps as non-negative safe integers, limits capped (MAX_MESSAGES per browse). Writes
  * (create, delete, produce) need Content-Type application/json and, when the browser sends an
  * Origin, one matching the Host: a page elsewhere can neither post a form here nor script it.
+ * On a loopback address every route also needs a loopback Host header (host-check.ts: DNS rebinding).
  */
 import type { Broker } from '../broker/broker.js';
 import { HttpError, type HttpRequest, type HttpResponse, type Router } from '../http/router.js';
 import { browse, MAX_MESSAGES, type BrowseQuery } from './browse.js';
 import type { SchemaLookup } from './fields.js';
 import { describeGroup, listGroups } from './groups.js';
+import { hostGuarded } from './host-check.js';
 import { ConsoleFiles, SECURITY_HEADERS } from './static-files.js';
 import { createTopic, deleteTopic, listTopics, produceTestMessage, topicView } from './topics.js';
 
@@ -25,13 +27,16 @@ export interface ConsoleOptions {
   schemaLookup: () => SchemaLookup | null;
   /** The Kafka bootstrap address(es), shown on the page. */
   bootstrap: () => string;
+  /** The listener is on a loopback address: only loopback Host headers are answered. */
+  loopbackOnly: boolean;
   files?: ConsoleFiles;
 }
 
 const API_HEADERS = { ...SECURITY_HEADERS, 'Cache-Control': 'no-store' };
 const json = (body: unknown, status = 200): HttpResponse => ({ status, headers: API_HEADERS, body });
 
-export function addConsoleRoutes(router: Router, broker: Broker, options: ConsoleOptions): void {
+export function addConsoleRoutes(httpRouter: Router, broker: Broker, options: ConsoleOptions): void {
+  const router = hostGuarded(httpRouter, options.loopbackOnly);
   const files = options.files ?? new ConsoleFiles();
   router.get('/', () => files.serve(''));
   router.get('/assets/:file', (req) => files.serve(req.params.file!));

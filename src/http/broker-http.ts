@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Broker } from '../broker/broker.js';
 import type { BrokerConfig } from '../config.js';
 import type { SchemaLookup } from '../console/fields.js';
+import { isLoopbackAddress } from '../console/host-check.js';
 import { addConsoleRoutes } from '../console/routes.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { addMetricsRoute } from '../metrics/route.js';
@@ -49,7 +50,11 @@ export async function startBrokerHttp({ config, broker, log, connections }: Brok
   addHealthRoutes(router, readiness);
   addMetricsRoute(router, metrics);
   const consoleState: BrokerHttp['console'] = { bootstrap: '', schemaLookup: null };
-  addConsoleRoutes(router, broker, { bootstrap: () => consoleState.bootstrap, schemaLookup: () => consoleState.schemaLookup });
+  addConsoleRoutes(router, broker, {
+    bootstrap: () => consoleState.bootstrap,
+    schemaLookup: () => consoleState.schemaLookup,
+    loopbackOnly: isLoopbackAddress(config.httpHost),
+  });
   let listener;
   try {
     listener = await startHttpListener(router, {

@@ -4,6 +4,7 @@
  * create/delete/produce with their input checks, groups with lag, the page with its CSP, and
  * the Schema Registry wire format decoded through the broker's own registry.
  */
+import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,24 @@ describe('console API', () => {
     expect((await api('/api/topics/from-console', { method: 'DELETE' })).status).toBe(204);
     expect((await api('/api/topics/from-console', { method: 'DELETE' })).status).toBe(404);
     expect((await api('/api/topics/__consumer_offsets', { method: 'DELETE' })).status).toBe(400);
+  });
+
+  it('answers only loopback Host headers while it listens on loopback (a DNS-rebinding page is refused)', async () => {
+    const { port } = new URL(broker.httpUrl!);
+    const withHost = (host: string, method = 'GET', path = '/api/topics', body?: string) => new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: Number(port), path, method,
+        headers: { Host: host, ...(body ? { 'Content-Type': 'application/json', Origin: `http://${host}` } : {}) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `app.localhost:${port}`]) expect(await withHost(host), host).toBe(200);
+    expect(await withHost(`rebind.example:${port}`)).toBe(403);
+    expect(await withHost(`rebind.example:${port}`, 'GET', '/')).toBe(403);
+    expect(await withHost(`rebind.example:${port}`, 'POST', '/api/topics', '{"name":"rebound"}')).toBe(403);
+    expect((await api('/api/topics/rebound')).status).toBe(404);
   });
 
   it('refuses writes from other origins and without a JSON content type', async () => {

@@ -36,12 +36,12 @@ afterAll(async () => {
 
 describe('hostile HTTP clients', () => {
   it('refuses a body over the limit by its declared length and while streaming, then closes', async () => {
-    const declared = await raw(`POST /api/topics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n{`);
+    const declared = await raw(`POST /api/topics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${8 * 1024 * 1024}\r\n\r\n{`);
     expect(declared).toMatch(/^HTTP\/1\.1 413 /);
     const chunk = Buffer.alloc(64 * 1024, 0x61);
     const streamed = await new Promise<string>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
-        socket.write('POST /api/topics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+        socket.write('POST /api/topics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
         const pump = () => {
           for (let i = 0; i < 40 && !socket.destroyed; i++) socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`);
         };
@@ -58,8 +58,8 @@ describe('hostile HTTP clients', () => {
   it('answers malformed requests with 400 and oversized headers with 431, and keeps serving', async () => {
     expect(await raw('GARBAGE\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
     expect(await raw('GET / HTTP/9.9\r\n\r\n')).toMatch(/^HTTP\/1\.1 (400|505) /);
-    expect(await raw(`GET /api/topics HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
-    expect(await raw('POST /api/topics HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{"a":')).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await raw(`GET /api/topics HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`)).toMatch(/^HTTP\/1\.1 431 /);
+    expect(await raw('POST /api/topics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{"a":')).toMatch(/^HTTP\/1\.1 400 /);
     expect((await fetch(`${broker.httpUrl}/health`)).status).toBe(200);
   });
 
