@@ -15,7 +15,7 @@ import { ErrorCode, RegistryError, subjectNotFound, versionNotFound } from './er
 import type { RegistryRecord, SchemaReference } from './records.js';
 import type { SchemaTools } from './schema-tools.js';
 import { SchemasLog } from './schemas-log.js';
-import { RegistryState, type VersionEntry } from './store.js';
+import { RegistryState, splitUse, type VersionEntry } from './store.js';
 import {
   DEFAULT_COMPATIBILITY, DEFAULT_MODE, type CompatibilityLevel, type Mode, type ParsedSchema,
   type ResolvedReference, type SchemaRules,
@@ -186,8 +186,8 @@ export class Registry {
   referencesBy(entry: { subject: string; version: number }): number[] {
     return this.state.referencesTo(entry.subject, entry.version).filter((id) => {
       for (const use of this.state.schemas.get(id)?.uses ?? []) {
-        const [subject, version] = use.split('\u0000');
-        if (this.state.subjects.get(subject!)?.versions.get(Number(version))?.deleted === false) return true;
+        const { subject, version } = splitUse(use);
+        if (this.state.subjects.get(subject)?.versions.get(version)?.deleted === false) return true;
       }
       return false;
     });

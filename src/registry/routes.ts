@@ -17,7 +17,7 @@ import { lookup, register, testCompatibility } from './register.js';
 import type { Registry } from './registry.js';
 import { flag, parseId, parseVersion, readObject, readSchemaRequest } from './request-body.js';
 import { deleteCompatibility, deleteMode, getCompatibility, getMode, setCompatibility, setMode } from './settings.js';
-import type { VersionEntry } from './store.js';
+import { splitUse, type VersionEntry } from './store.js';
 import { SCHEMA_TYPES } from './types.js';
 
 const ok = (body: unknown): HttpResponse => ({ body });
@@ -99,7 +99,7 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     const stored = registry.state.schemas.get(id);
     if (!stored) throw schemaNotFound(`Schema ${id} not found`);
     const only = req.query.get('subject');
-    if (only !== null && only !== '' && ![...stored.uses].some((u) => u.split('\u0000')[0] === only)) {
+    if (only !== null && only !== '' && ![...stored.uses].some((u) => splitUse(u).subject === only)) {
       throw schemaNotFound(`Schema ${id} not found in subject '${only}'`);
     }
     return stored;
@@ -108,8 +108,8 @@ export function registryRoutes(registry: Registry, isReady: () => boolean): Rout
     const stored = byId(req);
     const includeDeleted = flag(req, 'deleted');
     return [...stored.uses].map((u) => {
-      const [s, v] = u.split('\u0000');
-      return registry.state.subjects.get(s!)!.versions.get(Number(v))!;
+      const { subject: s, version: v } = splitUse(u);
+      return registry.state.subjects.get(s)!.versions.get(v)!;
     }).filter((v) => includeDeleted || !v.deleted)
       .sort((a, b) => a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : a.version - b.version);
   };

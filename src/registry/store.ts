@@ -32,6 +32,15 @@ export interface StoredSchema {
   readonly uses: Set<string>;
 }
 
+/**
+ * A use key split back into its subject and version. The version is digits, so the last NUL is
+ * the separator: a subject may itself contain NUL (any string is a subject name).
+ */
+export function splitUse(use: string): { subject: string; version: number } {
+  const cut = use.lastIndexOf('\u0000');
+  return { subject: use.slice(0, cut), version: Number(use.slice(cut + 1)) };
+}
+
 export class RegistryState {
   readonly subjects = new Map<string, SubjectState>();
   readonly schemas = new Map<number, StoredSchema>();

@@ -85,6 +85,15 @@ describe('subjects and versions', () => {
     expect(res.headers.get('content-type')).toBe('application/vnd.schemaregistry.v1+json');
     expect((await api('GET', '/subjects/..%2F..%2Fetc%2Fpasswd/versions/1')).body.subject).toBe('../../etc/passwd');
   });
+
+  it('serves the subjects and versions of an id whose subject holds a NUL (found by the registry fuzz)', async () => {
+    const { body } = await api('POST', '/subjects/nul%00in%00name/versions', { schema: '{"type":"fixed","name":"Nul","size":3}' });
+    const versions = await api('GET', `/schemas/ids/${body.id}/versions`);
+    expect(versions.status).toBe(200);
+    expect(versions.body).toEqual([{ subject: 'nul\u0000in\u0000name', version: 1 }]);
+    expect((await api('GET', `/schemas/ids/${body.id}/subjects`)).body).toEqual(['nul\u0000in\u0000name']);
+    expect((await api('GET', `/schemas/ids/${body.id}?subject=nul%00in%00name`)).status).toBe(200);
+  });
 });
 
 describe('deletes', () => {
