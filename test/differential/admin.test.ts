@@ -6,18 +6,13 @@
  * pair of brokers serves the file. Results go to the compatibility matrix.
  * Without Java or the Kafka jars the file skips with one line; with CI=true it fails instead.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Recorder } from '../matrix/results.js';
 import * as s from './admin-scenarios.js';
-import { realKafkaMissing, startPair, type BrokerPair, type Side } from './brokers.js';
-import { differential } from './compare.js';
+import { differentialSuite, type Scenario } from './suite.js';
 
 const CLIENT = 'kafkajs';
-const missing = realKafkaMissing();
-const mustRun = process.env.CI === 'true';
-if (missing && !mustRun) console.warn(`skipping the admin differential suite: ${missing}`);
 
-const SCENARIOS: [string, (side: Side) => Promise<unknown>][] = [
+const SCENARIOS: Scenario[] = [
   ['alter configs: bad values and resources', s.alterConfigErrors],
   ['alter and describe topic configs', s.alterTopicConfigs],
   ['dynamic broker configs and their sources', s.dynamicBrokerConfigs],
@@ -30,18 +25,4 @@ const SCENARIOS: [string, (side: Side) => Promise<unknown>][] = [
 
 const rec = new Recorder('differential-admin');
 
-describe.skipIf(missing !== null && !mustRun)('differential: admin APIs, Kafka vs Brooklet', () => {
-  let pair: BrokerPair | undefined;
-  beforeAll(async () => {
-    if (missing) throw new Error(`real Kafka is required when CI=true: ${missing}`);
-    pair = await startPair();
-  }, 180_000);
-  afterAll(async () => {
-    await pair?.close();
-    rec.flush();
-  }, 60_000);
-
-  for (const [name, scenario] of SCENARIOS) {
-    it(name, () => differential(rec, CLIENT, name, pair!, scenario), 120_000);
-  }
-});
+differentialSuite('differential: admin APIs, Kafka vs Brooklet', rec, CLIENT, SCENARIOS);

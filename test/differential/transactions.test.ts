@@ -7,19 +7,14 @@
  * with one line; with CI=true it fails.
  */
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Recorder } from '../matrix/results.js';
-import { realKafkaMissing, startPair, type BrokerPair, type Side } from './brokers.js';
-import { differential } from './compare.js';
+import { differentialSuite, type Scenario } from './suite.js';
 import { interleavedTransactions, plainWriteDuringTransaction } from './transaction-scenarios.js';
 import { coordinatorErrorCodes, kafkajsCommitAbortSendOffsets, kafkajsZombie } from './txn-coordinator-scenarios.js';
 
 const CLIENT = 'kafkajs';
-const missing = realKafkaMissing();
-const mustRun = process.env.CI === 'true';
-if (missing && !mustRun) console.warn(`skipping the transactions differential suite: ${missing}`);
 
-const SCENARIOS: [string, (side: Side) => Promise<unknown>][] = [
+const SCENARIOS: Scenario[] = [
   ['transactions: LSO, aborted lists and markers of interleaved producers', interleavedTransactions],
   ['transactions: plain write of a producer with an open transaction', plainWriteDuringTransaction],
   ['transactions: commit, abort and sendOffsets, read in both isolation levels', kafkajsCommitAbortSendOffsets],
@@ -30,23 +25,4 @@ const SCENARIOS: [string, (side: Side) => Promise<unknown>][] = [
 const rec = new Recorder('differential-transactions');
 rec.version(CLIENT, `kafkajs ${(createRequire(import.meta.url)('kafkajs/package.json') as { version: string }).version}`);
 
-describe.skipIf(missing !== null && !mustRun)('differential: transactions, Kafka vs Brooklet', () => {
-  let pair: BrokerPair | undefined;
-  beforeAll(async () => {
-    if (missing) throw new Error(`real Kafka is required when CI=true: ${missing}`);
-    pair = await startPair();
-  }, 180_000);
-  afterAll(async () => {
-    await pair?.close();
-    rec.flush();
-  }, 60_000);
-
-  for (const [name, scenario] of SCENARIOS) {
-    it(name, () => differential(rec, CLIENT, name, pair!, scenario), 120_000);
-  }
-});
-
-if (missing !== null && !mustRun) {
-  rec.skipped(CLIENT, SCENARIOS.map(([n]) => n), missing);
-  rec.flush();
-}
+differentialSuite('differential: transactions, Kafka vs Brooklet', rec, CLIENT, SCENARIOS);
