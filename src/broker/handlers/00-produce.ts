@@ -22,7 +22,9 @@
  * INVALID_PRODUCER_EPOCH for a fenced producer, INVALID_PRODUCER_ID_MAPPING for an unknown one.
  * Not here: LogAppendTime, quotas.
  */
-import { ErrorCode, type ProduceRequest, type ProduceResponse } from '../../../protocol/index.js';
+import {
+  ATTRIBUTES_OFFSET, ErrorCode, PRODUCER_EPOCH_OFFSET, PRODUCER_ID_OFFSET, TRANSACTIONAL_BIT, type ProduceRequest, type ProduceResponse,
+} from '../../../protocol/index.js';
 import { FetchWaiters } from '../fetch-waiters.js';
 import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.js';
 import { kafkaCodeOf } from '../storage-errors.js';
@@ -66,9 +68,9 @@ function appendPartition(
   if (!records || records.length === 0) return failure(index, ErrorCode.CORRUPT_MESSAGE);
   const maxBatch = Number(broker.logs.topicConfig(topicName, 'max.message.bytes') ?? DEFAULT_MAX_MESSAGE_BYTES);
   if (largestBatch(records) > maxBatch) return failure(index, ErrorCode.MESSAGE_TOO_LARGE);
-  if (records.length > TXN_ATTRIBUTES_AT && (records.readInt16BE(TXN_ATTRIBUTES_AT) & TRANSACTIONAL_BIT) !== 0) {
+  if (records.length > ATTRIBUTES_OFFSET && (records.readInt16BE(ATTRIBUTES_OFFSET) & TRANSACTIONAL_BIT) !== 0) {
     // v1 flow: the partition must be in the producer's open transaction (AddPartitionsToTxn).
-    const code = broker.transactions.verifyProduce(request.transactionalId, readProducerId(records), records.readInt16BE(TXN_EPOCH_AT), topicName, index);
+    const code = broker.transactions.verifyProduce(request.transactionalId, readProducerId(records), records.readInt16BE(PRODUCER_EPOCH_OFFSET), topicName, index);
     if (code !== ErrorCode.NONE) return failure(index, code);
   }
   try {
@@ -98,14 +100,8 @@ function appendPartition(
   }
 }
 
-/** Where the first batch keeps its attributes, producer id and epoch (storage/batch-header.ts). */
-const TXN_ATTRIBUTES_AT = 21;
-const TRANSACTIONAL_BIT = 0x10;
-const TXN_PRODUCER_ID_AT = 43;
-const TXN_EPOCH_AT = 51;
-
 function readProducerId(records: Buffer): number {
-  return records.length < TXN_EPOCH_AT ? -1 : records.readInt32BE(TXN_PRODUCER_ID_AT) * 4294967296 + records.readUInt32BE(TXN_PRODUCER_ID_AT + 4);
+  return records.length < PRODUCER_EPOCH_OFFSET ? -1 : records.readInt32BE(PRODUCER_ID_OFFSET) * 4294967296 + records.readUInt32BE(PRODUCER_ID_OFFSET + 4);
 }
 
 /** Size of the largest batch, walking only the 4-byte length fields (offset 8 of each batch). */
