@@ -6,7 +6,10 @@
  *   (d) kafkajs  kafkajs producer and consumer
  *   (e) startup  cold start to the first ApiVersions answer, idle and loaded RSS
  *   (f) durable  fsync per acknowledged batch, 64 producers
- * Usage: node dist/bench/side-by-side.js [--full] [--only produce,consume,...]
+ * Usage: node dist/bench/side-by-side.js [--full] [--only produce,consume,...] [--reps N] [--http-pair]
+ * --http-pair pairs Brooklet with its HTTP listener on (console, /metrics) against Brooklet with
+ * --no-http instead of against Kafka, alternating run by run in one process tree, so that the
+ * listener's cost is measured within one run rather than as the difference of two noisy runs.
  * (npm run bench / npm run bench:full). Writes bench/results/side-by-side-<mode>.json (with
  * --only, side-by-side-<mode>-only-<workloads>.json, which the report does not read; a run with
  * BENCH_PIN=0 adds -unpinned to the name, so it never replaces a pinned run's results); then
@@ -31,10 +34,17 @@ import { produceWorkload } from './workloads/produce.js';
 import { coldStartWorkload, loadedMemory } from './workloads/startup.js';
 
 const ALL = ['startup', 'produce', 'consume', 'kafkajs', 'latency', 'durable'];
-const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { full: { type: 'boolean' }, only: { type: 'string' }, 'http-pair': { type: 'boolean' }, reps: { type: 'string' } } });
+const httpPair = Boolean(values['http-pair']);
 const mode = values.full ? 'full' : 'quick';
 const only = new Set(values.only ? values.only.split(',') : ALL);
-const settings = SETTINGS[mode];
+if (httpPair && [...only].some((w) => !['produce', 'consume', 'kafkajs'].includes(w))) {
+  console.error('--http-pair pairs two running Brooklets: use it with --only produce,consume,kafkajs');
+  process.exit(2);
+}
+// --reps N: more repetitions of every case at the mode's sizes (a paired run wants a tighter median).
+const settings = values.reps ? { ...SETTINGS[mode], reps: Number(values.reps), produceReps: Number(values.reps) } : SETTINGS[mode];
+if (!(settings.reps >= 1)) throw new Error(`--reps takes a positive number, not ${values.reps}`);
 const results: CaseResult[] = [];
 const skipped: SkippedWorkload[] = [];
 const external = Boolean(process.env.BROOKLET_BOOTSTRAP || process.env.KAFKA_BOOTSTRAP);
@@ -57,8 +67,12 @@ async function main(): Promise<void> {
   else await section('startup', () => coldStartWorkload(settings));
 
   if (['produce', 'consume', 'kafkajs', 'latency'].some((w) => only.has(w))) {
-    step('starting the two brokers under test');
-    const pair: Pair = { brooklet: await startBroker('brooklet'), kafka: await startBroker('kafka') };
+    step(httpPair ? 'starting Brooklet twice: HTTP on, and --no-http in the second column' : 'starting the two brokers under test');
+    const pair: Pair = httpPair
+      // The workloads key their samples by broker name; the second column is Brooklet with
+      // --no-http, and the results file says so (pairing).
+      ? { brooklet: await startBroker('brooklet', { http: 'on' }), kafka: { ...(await startBroker('brooklet', { http: 'off' })), name: 'kafka' } }
+      : { brooklet: await startBroker('brooklet'), kafka: await startBroker('kafka') };
     try {
       await section('produce', () => produceWorkload(pair, settings));
       await section('consume', () => consumeWorkload(pair, settings));
@@ -79,19 +93,20 @@ async function main(): Promise<void> {
     } else await section('durable', () => durableWorkload(settings));
   }
 
-  const httpOff = process.env.BENCH_BROOKLET_HTTP === 'off';
+  const httpOff = !httpPair && process.env.BENCH_BROOKLET_HTTP === 'off';
   const unpinnedPrefix = `${process.env.BENCH_PIN === '0' ? 'BENCH_PIN=0 ' : ''}${httpOff ? 'BENCH_BROOKLET_HTTP=off ' : ''}`;
   const out: SideBySideResults = {
     date: new Date().toISOString(), mode, durationSeconds: Math.round(elapsedSeconds()), machine: info,
     settings: { ...settings, kafkaJvmOptions: KAFKA_JVM_OPTS.join(' '), external },
     commands: [values.only
-      ? `npm run build && ${unpinnedPrefix}node dist/bench/side-by-side.js${mode === 'full' ? ' --full' : ''} --only ${values.only}`
+      ? `npm run build && ${unpinnedPrefix}node dist/bench/side-by-side.js${mode === 'full' ? ' --full' : ''} --only ${values.only}${values.reps ? ` --reps ${values.reps}` : ''}${httpPair ? ' --http-pair' : ''}`
       : `${unpinnedPrefix}${mode === 'full' ? 'npm run bench:full' : 'npm run bench'}`],
     results, skipped,
+    ...(httpPair ? { pairing: 'brooklet column: Brooklet with its HTTP listener on; kafka column: Brooklet with --no-http' } : {}),
   };
   fs.mkdirSync(resultsDir, { recursive: true });
   // A partial run is named by its workloads, so it never overwrites another partial run's results.
-  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? `-only-${[...only].join('-')}` : ''}${pinning.enabled ? '' : '-unpinned'}${httpOff ? '-http-off' : ''}.json`);
+  const file = path.join(resultsDir, `side-by-side-${mode}${values.only ? `-only-${[...only].join('-')}` : ''}${pinning.enabled ? '' : '-unpinned'}${httpOff ? '-http-off' : ''}${httpPair ? '-http-paired' : ''}.json`);
   fs.writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   step(`done in ${Math.round(elapsedSeconds())} s: ${path.relative(process.cwd(), file)}`);
   for (const r of results) {

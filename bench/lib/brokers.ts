@@ -34,6 +34,8 @@ export interface BrokerOptions {
   kafkaProps?: Record<string, string>;
   /** Extra Brooklet CLI flags (e.g. --flush-policy always). */
   brookletArgs?: string[];
+  /** Brooklet's HTTP listener; BENCH_BROOKLET_HTTP decides when unset. */
+  http?: 'on' | 'off';
 }
 
 /** Kafka's own launch options from kafka-run-class.sh / kafka-server-start.sh. */
@@ -87,7 +89,7 @@ async function startBrooklet(opts: BrokerOptions): Promise<BrokerUnderTest> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-brooklet-'));
   const port = await freePort();
   return launch('brooklet', dir, process.execPath, [brookletCli, '--port', String(port),
-    '--data-dir', path.join(dir, 'data'), '--log-level', 'warn', ...brookletHttpArgs(), '--schema-registry-port', '0',
+    '--data-dir', path.join(dir, 'data'), '--log-level', 'warn', ...brookletHttpArgs(opts.http), '--schema-registry-port', '0',
     ...(opts.brookletArgs ?? [])], port);
 }
 
@@ -95,8 +97,8 @@ async function startBrooklet(opts: BrokerOptions): Promise<BrokerUnderTest> {
  * The HTTP listener (console, /metrics) on a free port, as a user runs it; BENCH_BROOKLET_HTTP=off
  * runs with --no-http instead, to measure what the listener and its per-request metrics cost.
  */
-export function brookletHttpArgs(): string[] {
-  return process.env.BENCH_BROOKLET_HTTP === 'off' ? ['--no-http'] : ['--http-port', '0'];
+export function brookletHttpArgs(http?: 'on' | 'off'): string[] {
+  return (http ?? (process.env.BENCH_BROOKLET_HTTP === 'off' ? 'off' : 'on')) === 'off' ? ['--no-http'] : ['--http-port', '0'];
 }
 
 async function startKafka(opts: BrokerOptions): Promise<BrokerUnderTest> {

@@ -20,11 +20,12 @@ function load(file: string): SideBySideResults | undefined {
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
 const spread = (r: CaseResult) => `${fmt(r.brooklet.median)} (${fmt(r.brooklet.min)}-${fmt(r.brooklet.max)})`;
 
-/** The section's lines, or none when the two runs are not both there. */
+/** The section's lines, or none when neither the paired run nor the two separate runs are there. */
 export function httpCostSection(): string[] {
   const on = load(`${HTTP_COST_RUN}.json`);
   const off = load(`${HTTP_COST_RUN}-http-off.json`);
-  if (!on || !off) return [];
+  const paired = pairedTable();
+  if (!on || !off) return paired.length ? ['## HTTP listener on and off', '', notes(), '', ...inProcessTable(), ...paired] : [];
   const rows = on.results.filter((r) => r.higherIsBetter && ['produce', 'consume', 'kafkajs'].includes(r.workload)).flatMap((r) => {
     const o = off.results.find((x) => x.workload === r.workload && x.case === r.case);
     if (!o) return [];
@@ -32,16 +33,40 @@ export function httpCostSection(): string[] {
     const normalised = r.ratio / o.ratio;
     return [`| ${r.workload}: ${r.case} | ${spread(r)} | ${spread(o)} | ${raw.toFixed(2)} | ${r.ratio.toFixed(2)} / ${o.ratio.toFixed(2)} | ${normalised.toFixed(2)} | ${r.unit} |`];
   });
-  const prose = fs.readFileSync(path.join(repoRoot, 'bench', 'notes', 'http-cost.md'), 'utf8').trim();
   return [
     '## HTTP listener on and off', '',
-    prose, '',
+    notes(), '',
     ...inProcessTable(),
+    ...paired,
     `Runs: \`${on.commands.join(' && ')}\` (${on.date}) and \`${off.commands.join(' && ')}\` (${off.date}), ${on.mode} mode.`, '',
     '| case | Brooklet, HTTP on: median (min-max) | Brooklet, HTTP off | on / off | vs Kafka, on / off run | on / off, each against its Kafka | unit |',
     '|---|---|---|---|---|---|---|',
     ...rows, '',
   ];
+}
+
+const notes = () => fs.readFileSync(path.join(repoRoot, 'bench', 'notes', 'http-cost.md'), 'utf8').trim();
+
+/**
+ * The --http-pair run: Brooklet with the listener on against Brooklet with --no-http, alternated
+ * repetition by repetition in one run (its "kafka" column is the --no-http Brooklet).
+ */
+function pairedTable(): string[] {
+  const run = load(`${HTTP_COST_RUN}-http-paired.json`);
+  if (!run?.pairing) return [];
+  const rows = run.results.filter((r) => r.higherIsBetter).map((r) =>
+    `| ${r.workload}: ${r.case} | ${spread(r)} | ${fmt(r.kafka.median)} (${fmt(r.kafka.min)}-${fmt(r.kafka.max)}) | ${r.ratio.toFixed(2)} | ${r.unit} |`);
+  return [
+    `Paired run, the two Brooklets alternated repetition by repetition: \`${run.commands.join(' && ')}\` (${run.date}, ${run.mode} mode, 1-minute load average ${loadAverage(run)}).`, '',
+    '| case | HTTP on: median (min-max) | --no-http: median (min-max) | on / off | unit |',
+    '|---|---|---|---|---|',
+    ...rows, '',
+  ];
+}
+
+function loadAverage(run: SideBySideResults): string {
+  const l = (run.machine as { loadAverage1mAtStart?: number }).loadAverage1mAtStart;
+  return l === undefined ? 'not recorded' : `${l.toFixed(1)} at start`;
 }
 
 interface OverheadResults {

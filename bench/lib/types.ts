@@ -33,4 +33,6 @@ export interface SideBySideResults {
   commands: string[];
   results: CaseResult[];
   skipped: SkippedWorkload[];
+  /** set by --http-pair: the two columns are Brooklet with and without its HTTP listener */
+  pairing?: string;
 }
