@@ -15,7 +15,7 @@ import {
   COMPRESSION_MASK, CONTROL_BIT, RECORD_BATCH_HEADER_SIZE, batchSize, decodeRecordBatch, readBatchHeader, type DecodedRecord,
 } from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/log-manager.js';
-import { toField, type Field, type SchemaLookup } from './fields.js';
+import { pageDecoding, toField, type Field, type SchemaLookup } from './fields.js';
 
 export const MAX_MESSAGES = 100;
 export const MAX_READ_BYTES = 4 * 1024 * 1024;
@@ -69,11 +69,12 @@ export function browse(log: PartitionLog, query: BrowseQuery, lookup: SchemaLook
     const first = Math.max(start, last - limit + 1);
     records = last < first ? [] : readForward(log, first, last + 1, limit, result.skipped).reverse();
   }
+  const decoding = pageDecoding(lookup);
   result.messages = records.map((r) => ({
     offset: r.offset,
     timestamp: r.timestamp,
-    key: toField(r.key, lookup, false),
-    value: toField(r.value, lookup, true),
+    key: toField(r.key, null, false),
+    value: toField(r.value, decoding, true),
     headers: r.headers.map((h) => ({ key: h.key, value: toField(h.value, null, false) })),
   }));
   return result;

@@ -1,15 +1,24 @@
 /**
  * The one thing the console needs of the in-process Schema Registry (src/registry/): a schema by
  * its id, after the registry caught up with `_schemas` (a schema registered a moment ago by a
- * producer is found). Kept to this one function so the console depends on nothing else there.
+ * producer is found), and its parsed form from the registry's own schema library (for Protobuf:
+ * protobufjs, with the schema's references resolved and loaded as its imports). Kept to this one
+ * function so the console depends on nothing else there.
  */
 import type { Registry } from '../registry/registry.js';
 import type { SchemaLookup } from './fields.js';
 
 export function registrySchemaLookup(registry: Registry): SchemaLookup {
-  return (id) => {
+  const lookup: SchemaLookup = (id) => {
     registry.catchUp();
     const found = registry.state.schemas.get(id);
-    return found && { schemaType: found.schemaType, schema: found.schema };
+    if (!found) return undefined;
+    return {
+      schemaType: found.schemaType,
+      schema: found.schema,
+      parse: () => registry.rules.parseSchema(found.schemaType, found.schema, registry.resolveReferences(found.references)),
+    };
   };
+  lookup.ready = () => registry.loadTools();
+  return lookup;
 }

@@ -16,7 +16,7 @@
 import type { Broker } from '../broker/broker.js';
 import { HttpError, type HttpRequest, type HttpResponse, type Router } from '../http/router.js';
 import { browse, MAX_MESSAGES, type BrowseQuery } from './browse.js';
-import type { SchemaLookup } from './fields.js';
+import { loadDecoders, type SchemaLookup } from './fields.js';
 import { describeGroup, listGroups } from './groups.js';
 import { hostGuarded } from './host-check.js';
 import { ConsoleFiles, SECURITY_HEADERS } from './static-files.js';
@@ -58,13 +58,17 @@ export function addConsoleRoutes(httpRouter: Router, broker: Broker, options: Co
     return { status: 204, headers: API_HEADERS };
   });
   router.post('/api/topics/:topic/messages', async (req) => json(await produceTestMessage(broker, topicParam(req), await writeBody(req)), 201));
-  router.get('/api/topics/:topic/partitions/:partition/messages', (req) => {
+  router.get('/api/topics/:topic/partitions/:partition/messages', async (req) => {
     const topic = topicParam(req);
     const partition = integerParam(req.params.partition, 'partition');
+    const query = browseQuery(req.query);
+    // The schema library loads once, before the log is looked at (a topic may go meanwhile).
+    const lookup = options.schemaLookup();
+    await loadDecoders(lookup);
     if (!broker.logs.getTopic(topic)) throw new HttpError(404, `topic '${topic}' does not exist`);
     const log = broker.logs.partition(topic, partition);
     if (!log) throw new HttpError(404, `topic '${topic}' has no partition ${partition}`);
-    return json(browse(log, browseQuery(req.query), options.schemaLookup()));
+    return json(browse(log, query, lookup));
   });
   router.get('/api/groups', () => json(listGroups(broker)));
   router.get('/api/groups/:group', (req) => {

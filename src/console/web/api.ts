@@ -1,5 +1,5 @@
 /** The console's calls to its own JSON API (/api/, src/console/routes.ts); errors carry the server's message. */
-export interface Field { base64: string; size: number; truncated: boolean; schema?: { id: number; type?: string; json?: string; error?: string } }
+export interface Field { base64: string; size: number; truncated: boolean; schema?: { id: number; type?: string; message?: string; json?: string; note?: string; error?: string } }
 export interface Message { offset: number; timestamp: number; key: Field | null; value: Field | null; headers: { key: string; value: Field | null }[] }
 export interface Browse { logStartOffset: number; logEndOffset: number; messages: Message[]; skipped: { firstOffset: number; lastOffset: number; note: string }[] }
 export interface Partition { partition: number; logStartOffset: number; logEndOffset: number; sizeBytes: number; segments: number }

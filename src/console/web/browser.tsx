@@ -81,7 +81,8 @@ function FieldView({ label, field, view }: { label: string; field: Field | null;
   return (
     <div class="field">
       <span class="label">{label}</span>
-      {schema && <span class="tag" title={schema.error ?? ''}>schema {schema.id}{schema.type ? ` ${schema.type}` : ''}{schema.error ? `: ${schema.error}` : ''}</span>}
+      {schema && <span class="tag" data-testid="schema-tag" title={schema.error ?? schema.note ?? ''}>schema {schema.id}{schema.type ? ` ${schema.type}` : ''}{schema.message ? ` ${schema.message}` : ''}{schema.error ? `: ${schema.error}` : ''}</span>}
+      {schema?.note && <span class="tag" data-testid="schema-note">{schema.note}</span>}
       {field?.truncated && <span class="tag">first {Math.round(field.base64.length * 0.75)} of {field.size} bytes</span>}
       <pre data-testid={`field-${label.split(' ')[0]}`}>{render(field, view)}</pre>
     </div>
