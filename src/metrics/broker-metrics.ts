@@ -5,9 +5,10 @@
  * once and kept (requests by [apiKey][version], topics in a Map keyed by the name string the
  * request already holds, errors by code), so counting a request allocates no label object,
  * concatenates no string and hashes nothing; prom-client's registry reads the numbers only when
- * scraped (families.ts). Records are counted from batch headers (batch-counts.ts), never decoded. Everything
- * that is a level rather than an event (log sizes, segments, lag, connections, memory) is read
- * at scrape time by the gauges in scrape-gauges.ts, so it costs nothing between scrapes.
+ * scraped (families.ts). Records are counted from batch headers (batch-counts.ts), never decoded;
+ * a Fetch of a dense log brings its count from the handler (the read's offset span), so its
+ * answer is not walked at all. Everything that is a level rather than an event (log sizes,
+ * segments, lag, connections, memory) is read at scrape time by the gauges in scrape-gauges.ts, so it costs nothing between scrapes.
  *
  * Errors per code: the top-level error code of every answer, and the per-partition codes of
  * Produce and Fetch (the two APIs whose partitions fail one by one on the hot path). Per-partition
@@ -15,7 +16,7 @@
  */
 import { Registry } from 'prom-client';
 import { ErrorCode } from '../../protocol/index.js';
-import { bytesOf, recordsInBatches, recordsOf, type RecordData } from './batch-counts.js';
+import { bytesOf, recordsInBatches, recordsOf, type RecordCountHint, type RecordData } from './batch-counts.js';
 import { HistogramCells, scrapedFamily, scrapedHistogram } from './families.js';
 
 const PRODUCE = 0;
@@ -49,7 +50,7 @@ interface ProduceAnswerShape {
   responses: readonly { partitionResponses: readonly { errorCode: number }[] }[];
 }
 interface FetchAnswerShape {
-  responses: readonly { topic: string; partitions: readonly { errorCode: number; records?: RecordData }[] }[];
+  responses: readonly { topic: string; partitions: readonly ({ errorCode: number; records?: RecordData } & RecordCountHint)[] }[];
 }
 
 export class BrokerMetrics {
@@ -122,7 +123,7 @@ export class BrokerMetrics {
         if (bytes === 0) continue;
         counters ??= this.topic(topic.topic);
         counters.bytesOut += bytes;
-        counters.recordsOut += recordsOf(partition.records);
+        counters.recordsOut += partition.countedRecords ?? recordsOf(partition.records);
       }
     }
   }

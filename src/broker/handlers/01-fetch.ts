@@ -21,6 +21,7 @@
 import { ErrorCode, type FetchRequest, type FetchResponse } from '../../../protocol/index.js';
 import { LEADER_EPOCH } from '../broker.js';
 import { FetchWaiters } from '../fetch-waiters.js';
+import { recordsInDenseRead, type RecordCountHint } from '../../metrics/batch-counts.js';
 import { defineHandler, type RequestContext } from '../handler.js';
 import type { PartitionLog } from '../../../storage/log-manager.js';
 import { kafkaCodeOf } from '../storage-errors.js';
@@ -112,7 +113,7 @@ function readPartition(
   }
   // Kafka answers an out-of-range offset with -1 watermarks, like any other partition error.
   if (read.outOfRange) return failed(index, ErrorCode.OFFSET_OUT_OF_RANGE);
-  const partition: PartitionData = {
+  const partition: PartitionData & RecordCountHint = {
     partitionIndex: index,
     errorCode: ErrorCode.NONE,
     highWatermark: endOffset,
@@ -121,6 +122,8 @@ function readPartition(
     abortedTransactions: readCommitted ? abortedIn(log, request.fetchOffset, read.nextOffset, stableOffset) : null,
     preferredReadReplica: -1,
     records: read.chunks,
+    // For the metrics: a dense log's records are the read's offset span (src/metrics/batch-counts.ts).
+    countedRecords: ctx.broker.metrics === null || log.logConfig.cleanupPolicy.compact ? undefined : recordsInDenseRead(read.chunks, read.nextOffset),
   };
   return { partition, size: read.bytes, errorCode: ErrorCode.NONE };
 }
