@@ -8,7 +8,8 @@
  * scraped (families.ts). Records are counted from batch headers (batch-counts.ts), never decoded;
  * a Fetch of a dense log brings its count from the handler (the read's offset span), so its
  * answer is not walked at all. Everything that is a level rather than an event (log sizes,
- * segments, lag, connections, memory) is read at scrape time by the gauges in scrape-gauges.ts, so it costs nothing between scrapes.
+ * segments, lag, connections, memory) is read at scrape time by the gauges in scrape-gauges.ts,
+ * so it costs nothing between scrapes.
  *
  * Errors per code: the top-level error code of every answer, and the per-partition codes of
  * Produce and Fetch (the two APIs whose partitions fail one by one on the hot path). Per-partition
