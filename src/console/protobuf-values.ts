@@ -43,7 +43,7 @@ export function decodeProtobufValue(schema: ProtobufSchema, payload: Buffer): De
       continue;
     }
     try {
-      const value = type.toObject(type.decode(payload.subarray(framing.offset)), TO_OBJECT);
+      const value = inFieldOrder(type, type.toObject(type.decode(payload.subarray(framing.offset)), TO_OBJECT));
       return { message: type.fullName.replace(/^\./, ''), value, ...unlistedNote(framing) };
     } catch (err) {
       reason = `does not decode as ${type.fullName.replace(/^\./, '')}: ${(err as Error).message}`;
@@ -51,6 +51,29 @@ export function decodeProtobufValue(schema: ProtobufSchema, payload: Buffer): De
   }
   throw new Error(reason.split('\n')[0]);
 }
+
+/**
+ * toObject puts repeated and map fields first; a person reads a message in the order its fields
+ * are declared, so keys are put back in that order, nested messages too (keys toObject adds
+ * beyond the declared fields, if any, follow).
+ */
+function inFieldOrder(type: protobuf.Type, object: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  if (depth > MAX_ORDERED_DEPTH) return object;
+  const out: Record<string, unknown> = {};
+  for (const field of type.fieldsArray) {
+    if (!(field.name in object)) continue;
+    const value = object[field.name];
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : null;
+    const order = (v: unknown) => (nested && v && typeof v === 'object' ? inFieldOrder(nested, v as Record<string, unknown>, depth + 1) : v);
+    if (nested && field.map) out[field.name] = Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, order(v)]));
+    else out[field.name] = Array.isArray(value) ? value.map(order) : order(value);
+  }
+  for (const key of Object.keys(object)) if (!(key in out)) out[key] = object[key];
+  return out;
+}
+
+/** Past this depth nested messages keep toObject's order (a deep recursive message costs no more). */
+const MAX_ORDERED_DEPTH = 32;
 
 function unlistedNote(framing: Framing): { note?: string } {
   if (framing.listed) return {};

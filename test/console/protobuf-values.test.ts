@@ -110,6 +110,9 @@ describe('decoding with the registry-parsed schema', () => {
       token: 'AQID',
       kind: 'ONE_OFF',
     });
+    // Keys in declaration order (toObject itself puts repeated fields first), nested ones too.
+    expect(Object.keys(decoded.value)).toEqual(['id', 'lines', 'status', 'total', 'token', 'kind']);
+    expect(Object.keys((decoded.value.lines as object[])[0]!)).toEqual(['sku', 'qty', 'note']);
   });
 
   it('decodes a nested message named by its path, and the first message by the 0 shorthand', () => {
