@@ -57,8 +57,13 @@ export function readOffsetCheckpoint(file: string): Map<string, number> {
 }
 
 export function writeOffsetCheckpoint(file: string, points: CheckpointEntry[]): void {
+  writeFileAtomic(file, formatOffsetCheckpoint(points));
+}
+
+/** The file's text (the cleaner writes it off the event loop). */
+export function formatOffsetCheckpoint(points: CheckpointEntry[]): string {
   const lines = points.map((p) => `${p.topic} ${p.partition} ${p.offset}`);
-  writeFileAtomic(file, `0\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`);
+  return `0\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`;
 }
 
 export function hasCleanShutdownMarker(dataDir: string): boolean {
