@@ -6,16 +6,14 @@
  * while its consumer runs, and creates a topic from the page that kafkajs then uses. Every page
  * is saved as a screenshot in docs/console/ (shown in the README), laptop and phone sizes.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { launchChromium, SHOTS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '../../docs/console');
 const HOSTILE_KEY = '<img src=x onerror="window.__pwned=1">';
 const HOSTILE_VALUE = '<script>window.__pwned=2</script><b>bold?</b>';
 const HOSTILE_HEADER = '"><svg onload="window.__pwned=3">';
@@ -30,12 +28,10 @@ async function shot(name: string, p: Page = page): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-peers.sh (apt-get install chromium)`);
-  fs.mkdirSync(SHOTS, { recursive: true });
   // No auto-creation: a topic kafkajs can use after the page created it exists because of the page.
   broker = await startTestBroker({ autoCreateTopics: false });
   kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'console-browser', logLevel: logLevel.NOTHING });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (err) => { throw err; });
 }, 120_000);

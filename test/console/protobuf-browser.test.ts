@@ -12,15 +12,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Kafka, logLevel } from 'kafkajs';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { runPeer, type Peer } from '../compat/peers.js';
 import { repoRoot } from '../harness/repo-paths.js';
 import { startTestBroker } from '../helpers/broker.js';
+import { launchChromium, SHOTS } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = path.resolve(import.meta.dirname, '../../docs/console');
 const PYTHON = path.join(repoRoot, 'test/compat/python/.venv/bin/python');
 const protobufProducer: Peer = {
   name: 'confluent-kafka for Python (ProtobufSerializer)',
@@ -45,12 +44,11 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-peers.sh (apt-get install chromium)`);
   const missing = protobufProducer.missing();
   if (missing) throw new Error(missing);
   broker = await startTestBroker();
   kafka = new Kafka({ brokers: [broker.bootstrap], clientId: 'console-protobuf', logLevel: logLevel.NOTHING });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (err) => { throw err; });
 }, 120_000);
