@@ -7,10 +7,10 @@
  *   keyLength varint (-1 = null), key, valueLength varint (-1 = null), value,
  *   headersCount varint, then per header: keyLength varint, key (UTF-8),
  *   valueLength varint (-1 = null), value
- * With compression, everything after recordsCount is compressed as one block.
+ * With compression, everything after recordsCount is compressed as one block (codecs/).
  */
 
-import { gzipSync, gunzipSync } from 'node:zlib';
+import { CODEC_NAMES, DEFAULT_MAX_DECOMPRESSED_BYTES, compressPayload, decompressPayload, type CodecName } from './codecs/index.js';
 import { ProtocolDecodeError, Reader, Writer } from './primitives.js';
 import {
   COMPRESSION_MASK, TimestampType, CRC_OFFSET, RECORD_BATCH_HEADER_SIZE, LOG_OVERHEAD,
@@ -30,7 +30,7 @@ export interface RecordInput {
   timestamp?: number;
 }
 
-export type Compression = 'none' | 'gzip';
+export type Compression = CodecName;
 
 export interface EncodeBatchOptions {
   baseOffset?: number;
@@ -53,8 +53,6 @@ export interface DecodedRecord {
   value: Buffer | null;
   headers: RecordHeader[];
 }
-
-const COMPRESSION_CODES: Record<Compression, number> = { none: 0, gzip: 1 };
 
 function concat(w: Writer): Buffer {
   return Buffer.concat(w.finish());
@@ -90,11 +88,10 @@ export function encodeRecordBatch(opts: EncodeBatchOptions): Buffer {
     if (ts > maxTimestamp) maxTimestamp = ts;
     return encodeRecord(rec, i, ts - baseTimestamp);
   });
-  const compression = opts.compression ?? 'none';
-  let payload = Buffer.concat(encoded);
-  if (compression === 'gzip') payload = gzipSync(payload);
+  const codec = CODEC_NAMES.indexOf(opts.compression ?? 'none');
+  const payload = compressPayload(codec, Buffer.concat(encoded));
 
-  let attributes = COMPRESSION_CODES[compression];
+  let attributes = codec;
   if (opts.isTransactional) attributes |= 0x10;
   const w = new Writer();
   w.int64(opts.baseOffset ?? 0)
@@ -122,16 +119,18 @@ function readVarBytes(r: Reader): Buffer | null {
   return r.raw(n, 'record field');
 }
 
-/** Decodes the batch at pos with its records (uncompressed or gzip). */
-export function decodeRecordBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: DecodedRecord[] } {
+/**
+ * Decodes the batch at pos with its records, decompressing them (any codec) to at most
+ * maxDecompressedBytes; a corrupt or larger payload throws CodecError.
+ */
+export function decodeRecordBatch(
+  buf: Buffer, pos = 0, maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): { header: BatchHeader; records: DecodedRecord[] } {
   const header = readBatchHeader(buf, pos);
   if (header.magic !== 2) throw new ProtocolDecodeError(`unsupported magic ${header.magic}`);
   const end = pos + batchSize(buf, pos);
   if (end > buf.length) throw new ProtocolDecodeError('truncated record batch');
-  let payload = buf.subarray(pos + RECORD_BATCH_HEADER_SIZE, end);
-  const compression = header.attributes & COMPRESSION_MASK;
-  if (compression === 1) payload = gunzipSync(payload);
-  else if (compression !== 0) throw new ProtocolDecodeError(`compression ${compression} not supported here`);
+  const payload = decompressPayload(header.attributes & COMPRESSION_MASK, buf.subarray(pos + RECORD_BATCH_HEADER_SIZE, end), maxDecompressedBytes);
 
   const r = new Reader(payload);
   const records: DecodedRecord[] = [];

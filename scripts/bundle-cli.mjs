@@ -5,8 +5,9 @@
  * for `node dist/src/cli.js`, 53 MB for the bundle) and some start time. The library entry
  * (`startBroker()` from dist/src/index.js) stays as tsc wrote it.
  *
- * The three native addons stay outside the bundle and load from node_modules as before; if any
- * is missing the broker still refuses to start with its own message.
+ * The native addons (and the codec libraries, which carry addons) stay outside the bundle and
+ * load from node_modules as before; if any is missing the broker still refuses to start with its
+ * own message.
  */
 import { build } from 'esbuild';
 import fs from 'node:fs';
@@ -29,7 +30,8 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['mmap-io', 'brooklet-sigbus-guard', 'brooklet-dir-lock', '@node-rs/crc32'],
+  // The codec libraries (protocol/codecs) carry native addons too: loaded from node_modules.
+  external: ['mmap-io', 'brooklet-sigbus-guard', 'brooklet-dir-lock', '@node-rs/crc32', 'snappy', 'lz4-napi', 'zstd-napi'],
   // storage/mmap.ts loads mmap-io with createRequire(import.meta.url); in CommonJS that URL is
   // this file's own. The banner repeats "use strict" because it lands above esbuild's own: the
   // sources were ES modules, always strict.

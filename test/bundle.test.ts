@@ -45,7 +45,7 @@ describe('the bundled brooklet command', () => {
       fs.copyFileSync(bin, lonely);
       const out = run(lonely, ['--data-dir', path.join(dir, 'data'), '--port', '0']);
       expect(out.status).not.toBe(0);
-      expect(out.stderr).toMatch(/@node-rs\/crc32|mmap-io|brooklet-dir-lock|brooklet-sigbus-guard/);
+      expect(out.stderr).toMatch(/@node-rs\/crc32|mmap-io|brooklet-dir-lock|brooklet-sigbus-guard|snappy|lz4-napi|zstd-napi/);
       expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
