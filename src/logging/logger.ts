@@ -6,6 +6,14 @@
  *
  * pino-pretty runs as a plain synchronous stream in this thread (not as a pino transport, which
  * would start a worker thread and load files by path, which a bundled dist/brooklet.cjs cannot).
+ *
+ * JSON lines go to stdout synchronously too. pino's default destination writes asynchronously
+ * and flushes synchronously on process exit, and that flush (sonic-boom's flushSync) retries a
+ * failed write every 100 ms for as long as it fails: a broker whose stdout reader had gone
+ * (`brooklet | head -1`) looped on EPIPE inside exit after SIGTERM and needed kill -9. A
+ * synchronous write meets EPIPE at once, and pino then drops every later line (its destination
+ * ignores a broken pipe), so a closed stdout costs nothing; and no unbounded buffer grows behind
+ * a reader that stopped reading.
  */
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -18,7 +26,7 @@ export function usePrettyLogs(format: LogFormat, stdoutIsTerminal = process.stdo
 
 export function createLogger(level: string, format: LogFormat): Logger {
   const options = { name: 'brooklet', level };
-  if (!usePrettyLogs(format)) return pino(options);
+  if (!usePrettyLogs(format)) return pino(options, pino.destination({ dest: 1, sync: true }));
   return pino(options, pretty({
     sync: true,
     singleLine: true,
