@@ -12,8 +12,10 @@
  * failed write every 100 ms for as long as it fails: a broker whose stdout reader had gone
  * (`brooklet | head -1`) looped on EPIPE inside exit after SIGTERM and needed kill -9. A
  * synchronous write meets EPIPE at once, and pino then drops every later line (its destination
- * ignores a broken pipe), so a closed stdout costs nothing; and no unbounded buffer grows behind
- * a reader that stopped reading.
+ * ignores a broken pipe), so a closed stdout costs nothing. A reader that stops reading without
+ * closing holds up the writer once the pipe is full (as a console logger's blocking write does),
+ * where the asynchronous destination grew its buffer without bound: lines are rare events here
+ * (topics created or deleted, connections closed), never one per request.
  */
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
