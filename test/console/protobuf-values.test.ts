@@ -51,7 +51,7 @@ function indexList(indexes: number[]): Buffer {
 }
 
 const orderBytes = Buffer.from(type('shop.Order').encode({
-  id: protobuf.util.Long.fromString('9007199254740993', true),
+  id: '9007199254740993',
   lines: [{ sku: 'tea', qty: 2, note: { text: '<b>gift</b>' } }],
   status: 1,
   total: { currency: 'EUR', cents: 1250 },
