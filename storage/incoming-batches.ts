@@ -1,7 +1,8 @@
 /**
  * Checking the record batches of a produce request before anything is written: the buffer
  * must be whole v2 batches back to back, each with a matching CRC-32C, a positive record count
- * equal to lastOffsetDelta + 1 (Kafka's LogValidator rule for magic 2).
+ * equal to lastOffsetDelta + 1 (Kafka's LogValidator rule for magic 2). Once they pass, their
+ * offsets are assigned in place (assignOffsets).
  */
 import {
   BATCH_HEADER_SIZE,
@@ -11,9 +12,12 @@ import {
   MIN_BATCH_LENGTH,
   readBatchHeader,
   verifyBatchCrc,
+  writeBaseOffset,
+  writePartitionLeaderEpoch,
   type BatchHeader,
 } from './batch-header.js';
 import { StorageError } from './errors.js';
+import type { BatchPlacement } from './index-cadence.js';
 
 export interface IncomingBatch extends BatchHeader {
   /** Where the batch starts in the request's buffer. */
@@ -50,4 +54,21 @@ export function parseIncomingBatches(records: Buffer): IncomingBatch[] {
     at += size;
   }
   return batches;
+}
+
+/**
+ * Gives the batches consecutive offsets from `firstOffset`, written in place: base offset and
+ * partition leader epoch 0, both outside the CRC, so the bytes go to disk as they came. Answers
+ * where each lands for the segment's indexes.
+ */
+export function assignOffsets(records: Buffer, batches: readonly IncomingBatch[], firstOffset: number): BatchPlacement[] {
+  let next = firstOffset;
+  const placements: BatchPlacement[] = [];
+  for (const batch of batches) {
+    writeBaseOffset(records, batch.at, next);
+    writePartitionLeaderEpoch(records, batch.at, 0);
+    placements.push({ position: batch.at, size: batch.size, lastOffset: next + batch.lastOffsetDelta, maxTimestamp: batch.maxTimestamp });
+    next += batch.lastOffsetDelta + 1;
+  }
+  return placements;
 }

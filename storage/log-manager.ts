@@ -1,6 +1,8 @@
 /**
- * LogManager: every partition of every topic under one data directory, the topic metadata,
- * the cluster id, the recovery-point checkpoint and the clean-shutdown marker.
+ * LogManager: every partition of every topic under one data directory, the cluster id, the
+ * recovery-point checkpoint and the clean-shutdown marker. The topics themselves and the admin
+ * calls over them (create, delete, add partitions, configs, lookups by id) are topic-admin.ts's;
+ * this class forwards them, checking first that it is still open.
  *
  * Data directory:
  *   .lock                                   (data-dir-lock.ts; held while open)
@@ -24,7 +26,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLEAN_SHUTDOWN_FILE, hasCleanShutdownMarker, partitionKey, readRecoveryPoints, removeCleanShutdownMarker, writeCleanShutdownMarker, writeRecoveryPoints } from './checkpoint.js';
-import { KAFKA_DEFAULTS, resolveLogConfig, type TopicConfigDefaults } from './config.js';
+import { KAFKA_DEFAULTS, type TopicConfigDefaults } from './config.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { GroupCommitter, type GroupCommitStats, type SyncRound } from './group-commit.js';
@@ -32,7 +34,8 @@ import { PartitionLog } from './log.js';
 import { LogCleaner, type CleanResult } from './cleaner/log-cleaner.js';
 import { LogMaintenance } from './retention/log-maintenance.js';
 import { SyncLog } from './sync-log.js';
-import { checkTopicName, ensurePartitionMetadata, loadOrCreateClusterId, loadTopics, randomUuid, saveTopics, writePartitionMetadata, type TopicInfo } from './topic-store.js';
+import { TopicAdmin, type PartitionPlace } from './topic-admin.js';
+import { loadOrCreateClusterId, type TopicInfo } from './topic-store.js';
 
 export { StorageError, type StorageErrorCode } from './errors.js';
 export { DataDirLockedError } from './data-dir-lock.js';
@@ -62,22 +65,12 @@ export interface LogManagerOptions {
 
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 5000;
 
-interface OpenTopic {
-  info: TopicInfo;
-  logs: PartitionLog[];
-}
-
 export class LogManager {
   readonly clusterId: string;
   readonly dataDir: string;
   /** True when the previous stop left the clean-shutdown marker. */
   readonly openedAfterCleanShutdown: boolean;
-  private readonly defaults: TopicConfigDefaults;
-  private readonly topics = new Map<string, OpenTopic>();
-  /** Topic id (hex) -> name, for the requests that name topics by id (Fetch 13+, Metadata 10+). */
-  private readonly topicIds = new Map<string, string>();
-  /** Broker-wide topic defaults changed at run time (dynamic broker configs), by topic config name. */
-  private brokerOverrides: Record<string, string> = {};
+  private readonly admin: TopicAdmin;
   private closed = false;
   private syncLog: SyncLog | null = null;
   private committer!: GroupCommitter;
@@ -92,7 +85,15 @@ export class LogManager {
 
   private constructor(dataDir: string, defaults: TopicConfigDefaults, clusterId: string, clean: boolean) {
     this.dataDir = dataDir;
-    this.defaults = defaults;
+    this.admin = new TopicAdmin({
+      dataDir,
+      defaults,
+      openLog: (place) => this.openPartition(place),
+      onDeleted: (name) => {
+        this.maintenance.writeCheckpoint(); // a topic made again under this name starts at 0
+        this.cleaner.forgetTopic(name);
+      },
+    });
     this.clusterId = clusterId;
     this.openedAfterCleanShutdown = clean;
   }
@@ -119,15 +120,7 @@ export class LogManager {
     manager.maintenance = new LogMaintenance({ dataDir, logs: () => manager.allLogs(), retentionCheckIntervalMs: options.retentionCheckIntervalMs, onError });
     manager.logStartPoints = manager.maintenance.logStarts.read();
     manager.cleaner = new LogCleaner({ dataDir, logs: () => manager.allLogs(), onError, backoffMs: options.cleanerBackoffMs });
-    for (const info of loadTopics(dataDir)) {
-      const logs = [];
-      for (let p = 0; p < info.partitions; p++) {
-        logs.push(manager.openPartition(info, p, clean, recoveryPoints.get(partitionKey(info.name, p)) ?? 0));
-        ensurePartitionMetadata(manager.partitionDir(info.name, p), info.topicId);
-      }
-      manager.topics.set(info.name, { info, logs });
-      manager.topicIds.set(info.topicId.toString('hex'), info.name);
-    }
+    manager.admin.load(clean, recoveryPoints);
     removeCleanShutdownMarker(dataDir);
     manager.scheduler = new FlushScheduler(
       () => manager.allLogs(),
@@ -142,87 +135,30 @@ export class LogManager {
     return manager;
   }
 
+  // Topic admin: the rules and the order of writes are topic-admin.ts's; refused once closed.
   createTopic(name: string, partitions: number, configs: Record<string, string> = {}): TopicInfo {
     this.ensureOpen();
-    checkTopicName(name);
-    if (this.topics.has(name)) throw new Error(`topic '${name}' already exists`);
-    if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`topic '${name}': ${partitions} partitions`);
-    resolveLogConfig(configs, this.defaults); // rejects bad values before anything is written
-    const info: TopicInfo = { name, topicId: randomUuid(), partitions, configs: { ...configs } };
-    const logs = [];
-    for (let p = 0; p < partitions; p++) {
-      const dir = this.partitionDir(name, p);
-      fs.mkdirSync(dir, { recursive: true });
-      writePartitionMetadata(dir, info.topicId);
-      logs.push(this.openPartition(info, p, true, 0));
-    }
-    this.topics.set(name, { info, logs });
-    this.topicIds.set(info.topicId.toString('hex'), name);
-    this.saveTopics();
-    return copyTopic(info);
+    return this.admin.createTopic(name, partitions, configs);
   }
 
   deleteTopic(name: string): boolean {
     this.ensureOpen();
-    const topic = this.topics.get(name);
-    if (topic === undefined) return false;
-    this.topics.delete(name);
-    this.topicIds.delete(topic.info.topicId.toString('hex'));
-    this.saveTopics();
-    for (const log of topic.logs) log.delete();
-    this.maintenance.writeCheckpoint(); // a topic made again under this name starts at 0
-    this.cleaner.forgetTopic(name);
-    return true;
+    return this.admin.deleteTopic(name);
   }
 
-  /**
-   * Replaces a topic's own configs: resolved first (a value storage cannot use throws before
-   * anything is written), then topics.json is replaced (temp file, fsync, rename), then every
-   * partition applies them at once.
-   */
   alterTopicConfigs(name: string, configs: Record<string, string>): void {
     this.ensureOpen();
-    const topic = this.topics.get(name);
-    if (topic === undefined) throw new Error(`topic '${name}' does not exist`);
-    const resolved = this.resolve(configs);
-    topic.info.configs = { ...configs };
-    this.saveTopics();
-    for (const log of topic.logs) log.updateConfig(resolved);
+    this.admin.alterTopicConfigs(name, configs);
   }
 
-  /**
-   * Grows a topic to `count` partitions. The new partition directories (with partition.metadata)
-   * are made before topics.json names them, so a crash in between leaves the old count and at
-   * most empty directories that the next attempt reuses.
-   */
   addPartitions(name: string, count: number): TopicInfo {
     this.ensureOpen();
-    const topic = this.topics.get(name);
-    if (topic === undefined) throw new Error(`topic '${name}' does not exist`);
-    if (!Number.isInteger(count) || count <= topic.info.partitions) throw new Error(`topic '${name}': cannot grow to ${count} partitions`);
-    const logs = [];
-    for (let p = topic.info.partitions; p < count; p++) {
-      const dir = this.partitionDir(name, p);
-      fs.mkdirSync(dir, { recursive: true });
-      writePartitionMetadata(dir, topic.info.topicId);
-      logs.push(this.openPartition(topic.info, p, true, 0));
-    }
-    topic.info.partitions = count;
-    topic.logs.push(...logs);
-    this.saveTopics();
-    return copyTopic(topic.info);
+    return this.admin.addPartitions(name, count);
   }
 
-  /**
-   * Broker-wide topic defaults set at run time (the broker's dynamic configs, given by the topic
-   * config they stand for, e.g. log.retention.ms as retention.ms): every partition whose topic
-   * does not set its own value applies them at once. The caller persists them.
-   */
   setBrokerOverrides(overrides: Record<string, string>): void {
     this.ensureOpen();
-    const resolved = [...this.topics.values()].map((t) => [t, this.resolve(t.info.configs, overrides)] as const);
-    this.brokerOverrides = { ...overrides };
-    for (const [topic, config] of resolved) for (const log of topic.logs) log.updateConfig(config);
+    this.admin.setBrokerOverrides(overrides);
   }
 
   /**
@@ -249,39 +185,29 @@ export class LogManager {
     this.maintenance.runRetention(now);
   }
 
-  /** The topic with this 16-byte id, if any. */
+  // Lookups (topic-admin.ts): the request handlers ask them per request.
   topicById(topicId: Buffer): TopicInfo | undefined {
-    const name = this.topicIds.get(topicId.toString('hex'));
-    return name === undefined ? undefined : this.getTopic(name);
+    return this.admin.topicById(topicId);
   }
 
-  /** The name of the topic with this id (no copy; the fetch path asks per request). */
   topicNameById(topicId: Buffer): string | undefined {
-    return this.topicIds.get(topicId.toString('hex'));
+    return this.admin.topicNameById(topicId);
   }
 
   getTopic(name: string): TopicInfo | undefined {
-    const topic = this.topics.get(name);
-    return topic === undefined ? undefined : copyTopic(topic.info);
+    return this.admin.getTopic(name);
   }
 
-  /**
-   * One config in force for a topic: its own value, else a broker-wide default set at run time
-   * (setBrokerOverrides); undefined when neither is set. No copy of the topic: the produce path
-   * asks per request.
-   */
   topicConfig(name: string, key: string): string | undefined {
-    const topic = this.topics.get(name);
-    if (topic === undefined) return undefined;
-    return topic.info.configs[key] ?? this.brokerOverrides[key];
+    return this.admin.topicConfig(name, key);
   }
 
   listTopics(): TopicInfo[] {
-    return [...this.topics.values()].map((t) => copyTopic(t.info));
+    return this.admin.listTopics();
   }
 
   partition(topic: string, index: number): PartitionLog | undefined {
-    return this.topics.get(topic)?.logs[index];
+    return this.admin.partition(topic, index);
   }
 
   /**
@@ -353,37 +279,21 @@ export class LogManager {
   }
 
   private allLogs(): PartitionLog[] {
-    return [...this.topics.values()].flatMap((t) => t.logs);
+    return this.admin.allLogs();
   }
 
-  private openPartition(info: TopicInfo, partition: number, clean: boolean, recoveryPoint: number): PartitionLog {
+  /** A partition's log with the durability side attached: its log start, group commit on roll, the sync log. */
+  private openPartition(place: PartitionPlace): PartitionLog {
     let log: PartitionLog | undefined;
     log = PartitionLog.open({
-      dir: this.partitionDir(info.name, partition),
-      topic: info.name,
-      partition,
-      config: this.resolve(info.configs),
-      cleanShutdown: clean,
-      recoveryPoint,
-      logStartOffset: this.logStartPoints.get(partitionKey(info.name, partition)),
+      ...place,
+      logStartOffset: this.logStartPoints.get(partitionKey(place.topic, place.partition)),
       onRoll: () => {
         if (log !== undefined) this.committer.request(log);
       },
       syncLog: this.syncLog,
     });
     return log;
-  }
-
-  private resolve(configs: Record<string, string>, overrides = this.brokerOverrides) {
-    return resolveLogConfig({ ...overrides, ...configs }, this.defaults);
-  }
-
-  private partitionDir(topic: string, partition: number): string {
-    return path.join(this.dataDir, `${topic}-${partition}`);
-  }
-
-  private saveTopics(): void {
-    saveTopics(this.dataDir, [...this.topics.values()].map((t) => t.info));
   }
 
   /** Rewrites the checkpoint; unless `always`, only when a recovery point moved since the last write. */
@@ -398,10 +308,6 @@ export class LogManager {
   private ensureOpen(): void {
     if (this.closed) throw new Error(`log manager for ${this.dataDir} is closed (${CLEAN_SHUTDOWN_FILE} written)`);
   }
-}
-
-function copyTopic(info: TopicInfo): TopicInfo {
-  return { name: info.name, topicId: Buffer.from(info.topicId), partitions: info.partitions, configs: { ...info.configs } };
 }
 
 function definedOnly(values: Partial<TopicConfigDefaults>): Partial<TopicConfigDefaults> {

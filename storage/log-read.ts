@@ -4,7 +4,8 @@
  * read has room and reached a segment's end, from the segments after it.
  *
  * Each segment answers with one slice; a read spanning segments returns one chunk per segment,
- * so nothing is copied to join them.
+ * so nothing is copied to join them. The lookup by timestamp (ListOffsets) walks the segments
+ * the same way, oldest first.
  */
 import { readInt64 } from './batch-header.js';
 import type { Segment } from './segment.js';
@@ -35,6 +36,15 @@ export function readSegments(segments: readonly Segment[], offset: number, maxBy
     if (!taken.reachedEnd || bytes >= maxBytes) break;
   }
   return { chunks, bytes, outOfRange: false, nextOffset };
+}
+
+/** The first record with timestamp >= ts, from the oldest segment on; null when every record is older. */
+export function findOffsetByTimestamp(segments: readonly Segment[], ts: number): { offset: number; timestamp: number } | null {
+  for (const segment of segments) {
+    const found = segment.findOffsetByTimestamp(ts);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** Greatest segment whose base offset is <= offset (binary search). */
