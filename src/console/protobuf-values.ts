@@ -80,7 +80,12 @@ function unlistedNote(framing: Framing): { note?: string } {
   return { note: 'no message-index list (as @kafkajs/confluent-schema-registry writes): read as the first message' };
 }
 
-/** The message a path of indexes names: top-level messages in declaration order, then nested ones. */
+/**
+ * The message a path of indexes names: top-level messages in declaration order, then nested ones.
+ * Only declared messages count (proto2 groups too), as Confluent's Java serde counts them on the
+ * schema's own element tree; a serializer counting on a protoc descriptor, where each map field
+ * adds a nested entry type, can number a message declared after a map field differently.
+ */
 export function messageAt(schema: ProtobufSchema, indexes: readonly number[]): protobuf.Type | null {
   let cache = typesByPath.get(schema);
   if (!cache) typesByPath.set(schema, (cache = new Map()));
