@@ -110,6 +110,8 @@ export class LogCleaner {
       const stats = await job.run();
       this.checkpoints.set(partitionKey(log.topic, log.partition), stats.endOffset);
       await this.writeCheckpoint();
+      // Kept whole, a batch that could not be decoded loses nothing; still, someone should know.
+      if (stats.undecodableBatches > 0) this.options.onError(new Error(`clean of ${log.topic}-${log.partition} kept ${stats.undecodableBatches} undecodable batch(es) whole, the first at ${stats.firstUndecodable}`));
       this.options.onClean?.(log, stats);
       return { log, plan, stats };
     } catch (err) {
