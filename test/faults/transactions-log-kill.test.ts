@@ -31,11 +31,14 @@ async function start(dataDir: string): Promise<Child> {
   }
 }
 
+/** The offsets first, then the fetch: an abort written between the two calls shows in the fetch. */
 async function view(bootstrap: string) {
+  const highWatermark = await latest(bootstrap, TOPIC, 0);
+  const lastStableOffset = await latest(bootstrap, TOPIC, 1);
   const committed = await fetchPartition(bootstrap, TOPIC, 0, 1);
   return {
-    highWatermark: await latest(bootstrap, TOPIC, 0),
-    lastStableOffset: await latest(bootstrap, TOPIC, 1),
+    highWatermark,
+    lastStableOffset,
     aborted: (committed.abortedTransactions ?? []).map((a: { firstOffset: bigint }) => Number(a.firstOffset)),
   };
 }
