@@ -20,6 +20,7 @@
  *                  --commit-partitions 100 --offsets-segment-mb 8 --runs 5
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BrokerName } from './lib/brokers.js';
@@ -137,21 +138,30 @@ if (only.has('startup')) await startupPart();
 const flags = `--mb ${clean.mib} --load-mb ${clean.loadMib} --keys ${clean.keys} --segment-mb ${clean.segmentBytes / MIB} --commits ${startup.commits} --groups ${startup.groups} `
   + `--commit-partitions ${startup.partitions} --offsets-segment-mb ${startup.segmentBytes / MIB} --runs ${RUNS}`;
 const command = `npm run build && node dist/bench/compaction-kafka.js ${quick ? '--quick ' : ''}${values.only !== 'cleaner,startup' ? `--only ${values.only} ` : ''}${flags}`;
-const out = { date: new Date().toISOString(), mode: quick ? 'quick' : 'full', durationSeconds: Math.round(elapsedSeconds()), machine: info, command,
+// The published figures come from a run with the full defaults; any other run is named apart so it never replaces them.
+const mode = quick ? 'quick' : process.argv.slice(2).some((a) => a.startsWith('--') && a !== '--only' && !['cleaner', 'startup'].includes(a)) ? 'custom' : 'full';
+const loadAverage = { atStart: Number(info.loadAverage1mAtStart), atEnd: os.loadavg()[0]! };
+const out = { date: new Date().toISOString(), mode, durationSeconds: Math.round(elapsedSeconds()), machine: info, loadAverage, command,
   settings: { clean, startup, cleanerBackoffMs: 50, minCleanableDirtyRatio: 0.5 }, cases, extra };
-const base = `compaction-kafka${quick ? '-quick' : ''}`;
+const base = `compaction-kafka${mode === 'full' ? '' : `-${mode}`}${values.only === 'cleaner,startup' ? '' : `-only-${[...only].join('-')}`}`;
 fs.mkdirSync(resultsDir, { recursive: true });
 fs.writeFileSync(path.join(resultsDir, `${base}.json`), JSON.stringify(out, null, 2) + '\n');
 const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2));
 const cell = (s: Summary) => `${f(s.median)} (${f(s.min)}-${f(s.max)})`;
-const load = Number(info.loadAverage1mAtStart);
+const loaded = Math.max(loadAverage.atStart, loadAverage.atEnd) > Number(info.cores) / 2;
+const sizes = extra.offsetsMiB as Record<string, Record<BrokerName, number>> | undefined;
 fs.writeFileSync(path.join(resultsDir, `${base}.md`), [
-  `Run: \`${command}\`, ${out.date}, ${out.durationSeconds} s, ${String(info.cores)} CPUs, load average ${load.toFixed(2)} at the start`
-    + `${quick ? ' (quick mode: small sizes, for development; not the published figures)' : ''}. Raw results: \`bench/results/${base}.json\`.`,
+  `Run: \`${command}\`, ${out.date}, ${out.durationSeconds} s, ${String(info.cores)} CPUs, load average ${loadAverage.atStart.toFixed(1)} at the start and ${loadAverage.atEnd.toFixed(1)} at the end`
+    + `${loaded ? ': **measured under load** (a shared machine; other processes took CPU from both brokers)' : ''}`
+    + `${mode === 'full' ? '' : ` (${mode} mode: smaller sizes than the published run)`}. Raw results: \`bench/results/${base}.json\`.`,
   '',
   '| Measure | Unit | Brooklet median (min-max) | Kafka median (min-max) | Brooklet / Kafka |',
   '|---|---|---|---|---|',
   ...cases.map((c) => `| ${c.case} | ${c.unit} | ${cell(c.brooklet)} | ${cell(c.kafka)} | ${c.ratio.toFixed(2)}${c.higherIsBetter ? '' : ' (lower is better)'} |`),
+  '',
+  ...(extra.kafkaReportedCleanMiBps ? [`Kafka's own LogCleaner stats for the same cleans (no other load): ${cell(extra.kafkaReportedCleanMiBps as Summary)} MiB/s.`] : []),
+  ...(sizes ? [`\`__consumer_offsets\` on disk: ${f(sizes.uncompacted!.brooklet)} MiB (Brooklet) and ${f(sizes.uncompacted!.kafka)} MiB (Kafka) uncompacted, `
+    + `${f(sizes.compacted!.brooklet)} and ${f(sizes.compacted!.kafka)} MiB compacted (the active segment is never cleaned).`] : []),
   '',
 ].join('\n'));
 step(`done: bench/results/${base}.json and .md`);

@@ -163,6 +163,9 @@ async function main(): Promise<void> {
   // Compaction (npm run bench:compaction): cleaner throughput and startup after 1,000,000 offset commits.
   const compaction = path.join(repoRoot, 'bench', 'results', 'compaction.md');
   if (fs.existsSync(compaction)) parts.push('## Compaction', '', fs.readFileSync(compaction, 'utf8').trim(), '');
+  // The same side by side with Kafka (node dist/bench/compaction-kafka.js); a smaller run's table until a full run exists.
+  const vsKafka = ['compaction-kafka.md', 'compaction-kafka-custom.md', 'compaction-kafka-quick.md'].map((f) => path.join(repoRoot, 'bench', 'results', f)).find((f) => fs.existsSync(f));
+  if (vsKafka) parts.push('### Compaction, side by side with Kafka', '', fs.readFileSync(vsKafka, 'utf8').trim(), '', note('compaction-kafka.md'), '');
   parts.push(await readPathSection());
   fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
   console.log('BENCHMARKS.md and bench/charts/*.svg written');

@@ -57,14 +57,15 @@ export async function waitCleaned(checkpointFile: string, topic: string, partiti
 
 /**
  * Kafka's own account of its cleans in its log (LogCleaner's stats, logged at INFO after each
- * clean): "... MB of log processed in S seconds (R MB/sec)". Returns [MB, seconds] of each line
- * after byte `from` of the log.
+ * clean): "M MB of log processed in S seconds (R MB/sec)". S is rounded to a tenth of a second,
+ * so the rate R (from its unrounded clock) is what is kept. Returns [MB, MB/s] of each line after
+ * character `from` of the log.
  */
-export function kafkaCleanerStats(logFile: string, from: number): Array<{ mb: number; seconds: number }> {
+export function kafkaCleanerStats(logFile: string, from: number): Array<{ mb: number; mbps: number }> {
   const text = fs.readFileSync(logFile, 'utf8').slice(from);
-  const out: Array<{ mb: number; seconds: number }> = [];
-  for (const m of text.matchAll(/([\d,.]+) MB of log processed in ([\d,.]+) seconds/g)) {
-    out.push({ mb: Number(m[1]!.replaceAll(',', '')), seconds: Number(m[2]!.replaceAll(',', '')) });
+  const out: Array<{ mb: number; mbps: number }> = [];
+  for (const m of text.matchAll(/([\d,.]+) MB of log processed in [\d,.]+ seconds \(([\d,.]+) MB\/sec\)/g)) {
+    out.push({ mb: Number(m[1]!.replaceAll(',', '')), mbps: Number(m[2]!.replaceAll(',', '')) });
   }
   return out;
 }

@@ -28,6 +28,16 @@ export function createTopic(bootstrap: string, name: string, partitions: number,
       configs: Object.entries(configs).map(([k, v]) => ({ name: k, value: v })) }], timeoutMs: 30_000, validateOnly: false });
     const t = body.topics[0];
     if (t.errorCode !== 0 && t.errorCode !== TOPIC_ALREADY_EXISTS) throw new Error(`CreateTopics ${name}: error ${t.errorCode} ${t.errorMessage ?? ''}`);
+    // Kafka answers before its broker has the new partitions (a produce then gets NOT_LEADER):
+    // wait until Metadata gives every partition a leader.
+    for (let i = 0; i < 300; i++) {
+      const { body: md } = await c.request(3, 9, { topics: [{ name }], allowAutoTopicCreation: false,
+        includeClusterAuthorizedOperations: false, includeTopicAuthorizedOperations: false });
+      const topic = md.topics[0];
+      if (topic.errorCode === 0 && topic.partitions.length === partitions && topic.partitions.every((p: any) => p.errorCode === 0 && p.leaderId >= 0)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`topic ${name} has no leader 30 s after CreateTopics`);
   });
 }
 
