@@ -2,11 +2,13 @@
  * The console's JSON API over a real socket, against data written by kafkajs: topics with
  * offsets and sizes, the message browser's windows (newest/oldest, offset, timestamp, caps),
  * create/delete/produce with their input checks, groups with lag, the page with its CSP, and
- * the Schema Registry wire format decoded through the broker's own registry.
+ * the Schema Registry wire format decoded through the broker's own registry (Avro; Protobuf with
+ * a referenced file).
  */
 import http from 'node:http';
 import { Kafka, logLevel } from 'kafkajs';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningBroker } from '../../src/index.js';
 import { startTestBroker } from '../helpers/broker.js';
@@ -163,5 +165,34 @@ describe('console API', () => {
     expect(res.messages[0].value.schema).toMatchObject({ id, type: 'AVRO' });
     expect(JSON.parse(res.messages[0].value.schema.json)).toEqual({ id: 7, item: 'tea' });
     expect(res.messages[1].value.schema).toMatchObject({ id: 0x7f7f, error: expect.stringMatching(/not in this broker's registry/) });
+  });
+
+  it('decodes Protobuf values whose schema imports a referenced schema, resolved through the broker\'s own registry', async () => {
+    const register = async (subject: string, body: unknown) => {
+      const res = await fetch(`${broker.schemaRegistryUrl}/subjects/${subject}/versions`, {
+        method: 'POST', headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' }, body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { id: number }).id;
+    };
+    const money = 'syntax = "proto3";\npackage pay;\nmessage Money { string currency = 1; int64 cents = 2; }\n';
+    const invoice = 'syntax = "proto3";\npackage pay;\nimport "money.proto";\nmessage Invoice { string number = 1; pay.Money total = 2; }\n';
+    await register('money', { schemaType: 'PROTOBUF', schema: money });
+    const id = await register('invoices-value', {
+      schemaType: 'PROTOBUF', schema: invoice, references: [{ name: 'money.proto', subject: 'money', version: 1 }],
+    });
+    // Encoded here with protobufjs from the same two files, framed as Confluent's serializers frame [0].
+    const root = protobuf.parse(money, { keepCase: true }).root;
+    protobuf.parse(invoice, root, { keepCase: true });
+    const payload = root.lookupType('pay.Invoice').encode({ number: 'INV-7', total: { currency: 'EUR', cents: 990 } }).finish();
+    const value = Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0]), payload]);
+    value.writeUInt32BE(id, 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: 'invoices', messages: [{ value }] });
+    await producer.disconnect();
+    const res = await (await api('/api/topics/invoices/partitions/0/messages')).json();
+    expect(res.messages[0].value.schema).toMatchObject({ id, type: 'PROTOBUF', message: 'pay.Invoice' });
+    expect(JSON.parse(res.messages[0].value.schema.json)).toEqual({ number: 'INV-7', total: { currency: 'EUR', cents: '990' } });
   });
 });
