@@ -5,14 +5,13 @@
  * A request picks a start (an offset, a timestamp = the first record at or after it, or the log's
  * end/start) and a direction: oldest first reads forward from the start, newest first reads
  * backward from it (start included). Bounded, whatever is asked: at most MAX_MESSAGES records,
- * at most MAX_READ_BYTES of log read, at most MAX_FIELD_BYTES sent per field, and gzip batches
- * inflated to at most MAX_INFLATED_BYTES (a compressed batch cannot balloon the heap). Batches
- * compressed with snappy, lz4 or zstd are listed by offset range but not decoded (Node has no
- * built-in codec for them in the versions Brooklet supports).
+ * at most MAX_READ_BYTES of log read, at most MAX_FIELD_BYTES sent per field, and compressed
+ * batches (any codec: protocol/codecs) decompressed to at most MAX_INFLATED_BYTES (a compressed
+ * batch cannot balloon the heap). A batch that cannot be decoded is listed by offset range with
+ * the reason.
  */
-import { gunzipSync } from 'node:zlib';
 import {
-  COMPRESSION_MASK, CONTROL_BIT, RECORD_BATCH_HEADER_SIZE, batchSize, decodeRecordBatch, readBatchHeader, type DecodedRecord,
+  CONTROL_BIT, RECORD_BATCH_HEADER_SIZE, batchSize, decodeRecordBatch, readBatchHeader, type DecodedRecord,
 } from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/log-manager.js';
 import { pageDecoding, toField, type Field, type SchemaLookup } from './fields.js';
@@ -20,7 +19,6 @@ import { pageDecoding, toField, type Field, type SchemaLookup } from './fields.j
 export const MAX_MESSAGES = 100;
 export const MAX_READ_BYTES = 4 * 1024 * 1024;
 const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
 export interface BrowseQuery {
   /** Start here (inclusive); with neither offset nor timestamp: the log's end (newest) or start (oldest). */
@@ -48,7 +46,7 @@ export interface BrowseResult {
   logStartOffset: number;
   logEndOffset: number;
   messages: BrowsedMessage[];
-  /** Batches that were read but not shown (other codecs, transaction markers). */
+  /** Batches that were read but not shown (undecodable ones, transaction markers). */
   skipped: BrowsedBatchNote[];
 }
 
@@ -109,17 +107,8 @@ function decodeBatch(chunk: Buffer, pos: number, skipped: BrowsedBatchNote[]): D
     return [];
   };
   if (header.attributes & CONTROL_BIT) return note('transaction marker');
-  const codec = header.attributes & COMPRESSION_MASK;
-  const size = batchSize(chunk, pos);
   try {
-    if (codec === 0) return decodeRecordBatch(chunk, pos).records;
-    if (codec !== 1) return note(`compressed with ${CODECS[codec] ?? codec}: not decoded here`);
-    // gzip: inflate under a cap, then decode the same batch uncompressed.
-    const inflated = gunzipSync(chunk.subarray(pos + RECORD_BATCH_HEADER_SIZE, pos + size), { maxOutputLength: MAX_INFLATED_BYTES });
-    const plain = Buffer.concat([chunk.subarray(pos, pos + RECORD_BATCH_HEADER_SIZE), inflated]);
-    plain.writeInt32BE(plain.length - 12, 8);
-    plain.writeInt16BE(header.attributes & ~COMPRESSION_MASK, 21);
-    return decodeRecordBatch(plain, 0).records;
+    return decodeRecordBatch(chunk, pos, MAX_INFLATED_BYTES).records;
   } catch (err) {
     return note(`could not be decoded: ${(err as Error).message}`);
   }
