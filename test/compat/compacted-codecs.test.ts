@@ -18,8 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codecId } from '../../protocol/codecs/index.js';
 import { decodeRecordBatch } from '../../protocol/records.js';
 import { startTestBroker } from '../helpers/broker.js';
-import { repoRoot } from '../harness/repo-paths.js';
-import { javaPeer, librdkafkaPeer, runPeer, type Peer } from './peers.js';
+import { keyedPeer, lastPerKey, type KeyedRecord } from './keyed-peer.js';
+import { javaPeer, librdkafkaPeer, runPeer } from './peers.js';
 
 type Broker = Awaited<ReturnType<typeof startTestBroker>>;
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -34,17 +34,7 @@ function fieldText(field: Field | null): string | null {
   return field === null ? null : Buffer.from(field.base64, 'base64').toString('utf8');
 }
 
-interface Rec {
-  offset: number;
-  key: string | null;
-  value: string | null;
-}
-
-const keyedPeer: Peer = {
-  name: 'librdkafka keyed workload (confluent-kafka for Python)',
-  missing: () => librdkafkaPeer.missing(),
-  command: () => [librdkafkaPeer.command()[0], path.join(repoRoot, 'test/compat/python/compacted_client.py')],
-};
+type Rec = KeyedRecord;
 
 /** The records of every sealed segment (all but the last file), with each batch's codec; null while a swap moved a file. */
 function sealedBatches(dir: string): Array<{ codec: number; records: Rec[] }> | null {
@@ -115,9 +105,7 @@ describe.skipIf(missing !== null && !mustRun)('compaction of compressed topics, 
       expect(produced.code, produced.stderr).toBe(0);
       const acked = produced.records as unknown as Rec[];
       expect(acked).toHaveLength(KEYS * (ROUNDS - 1) + KEYS / 2 + 1);
-      const last = new Map<string, Rec>();
-      for (const r of acked) last.set(r.key!, { offset: r.offset, key: r.key, value: r.value });
-      const expected = [...last.values()].sort((a, b) => a.offset - b.offset);
+      const expected = lastPerKey(acked);
       expect(expected.filter((r) => r.value === null).length).toBeGreaterThan(0);
 
       // Cleaned: the sealed segments hold every key once (the sentinel alone is in the active one).
