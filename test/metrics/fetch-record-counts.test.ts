@@ -60,7 +60,7 @@ function setup() {
       topics: [{ topic, topicId: Buffer.alloc(16), partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: maxBytes, replicaDirectoryId: Buffer.alloc(16) }] }],
       forgottenTopicsData: [], rackId: '',
     }) as FetchResponse;
-    const partition = answer.responses[0]!.partitions[0]!;
+    const partition = answer.responses![0]!.partitions![0]!;
     expect(partition.errorCode).toBe(0);
     const data = partition.records as Buffer | null;
     let records = 0;
