@@ -36,7 +36,7 @@ import { CONTROL_BIT, TRANSACTIONAL_BIT, UndecodableBatchError, deleteHorizonOf,
 import { CleanedIndexes } from './cleaned-indexes.js';
 import { groupSegments, type CleanPlan } from './clean-plan.js';
 import { cleanedPath, commitSwap, finishSwap, retireSegment, syncDirectoryAsync, unlinkRetired } from './swap.js';
-import { TxnCleaning } from './txn-cleaning.js';
+import { TxnCleaning, abortedBatchTest } from './txn-cleaning.js';
 
 const WRITE_BUFFER_BYTES = 1 << 20;
 
@@ -71,29 +71,11 @@ export interface CleanStats {
 
 export class CleanAborted extends Error {}
 
-type AbortedRanges = Map<number, Array<{ firstOffset: number; lastOffset: number }>>;
-
-function abortedRanges(log: PartitionLog): AbortedRanges {
-  const ranges: AbortedRanges = new Map();
-  for (const segment of log.segmentList) {
-    for (const entry of segment.txnIndex.entries) {
-      const list = ranges.get(entry.producerId) ?? [];
-      list.push({ firstOffset: entry.firstOffset, lastOffset: entry.lastOffset });
-      ranges.set(entry.producerId, list);
-    }
-  }
-  return ranges;
-}
-
-function isAborted(batch: ScannedBatch, aborted: AbortedRanges): boolean {
-  if ((batch.attributes & TRANSACTIONAL_BIT) === 0 || (batch.attributes & CONTROL_BIT) !== 0) return false;
-  return aborted.get(batch.producerId)?.some((r) => r.firstOffset <= batch.baseOffset && batch.baseOffset <= r.lastOffset) ?? false;
-}
-
 export class PartitionClean {
   readonly stats: CleanStats;
   private readonly map = new Map<string, number>();
-  private readonly aborted: AbortedRanges;
+  /** For the offset map: is a data batch part of an aborted transaction (its keys supersede nothing)? */
+  private readonly isAborted: (batch: ScannedBatch) => boolean;
   private readonly txns: TxnCleaning;
   private sliceStart = performance.now();
 
@@ -102,9 +84,10 @@ export class PartitionClean {
     private readonly plan: CleanPlan,
     private readonly options: CleanOptions,
   ) {
-    this.aborted = abortedRanges(log);
     this.stats = { endOffset: plan.firstUncleanableOffset, groups: 0, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, tombstonesRemoved: 0, abortedRemoved: 0, markersStamped: 0, markersRemoved: 0, undecodableBatches: 0, firstUndecodable: null };
-    this.txns = new TxnCleaning(log.segmentList.flatMap((s) => s.txnIndex.entries), options.now, log.logConfig.deleteRetentionMs);
+    const aborted = log.segmentList.flatMap((s) => s.txnIndex.entries);
+    this.isAborted = abortedBatchTest(aborted);
+    this.txns = new TxnCleaning(aborted, options.now, log.logConfig.deleteRetentionMs);
   }
 
   async run(): Promise<CleanStats> {
@@ -176,7 +159,7 @@ export class PartitionClean {
     for (const segment of dirty) {
       let full = false;
       await this.forEachBatch(segment, dirty, (batch, bytes) => {
-        if (batch.lastOffset < firstDirty || (batch.attributes & CONTROL_BIT) !== 0 || isAborted(batch, this.aborted)) return undefined;
+        if (batch.lastOffset < firstDirty || (batch.attributes & CONTROL_BIT) !== 0 || this.isAborted(batch)) return undefined;
         if (this.map.size + batch.recordsCount > this.options.maxMapEntries && this.map.size > 0) {
           this.stats.endOffset = batch.baseOffset;
           full = true;

@@ -23,7 +23,7 @@
  */
 import type { ScannedBatch } from '../batch-scan.js';
 import type { AbortedTxn } from '../transactions/txn-index.js';
-import { TRANSACTIONAL_BIT } from './batch-filter.js';
+import { CONTROL_BIT, TRANSACTIONAL_BIT } from './batch-filter.js';
 
 export type MarkerFate =
   /** Keep the batch as it is. */
@@ -92,4 +92,18 @@ export class TxnCleaning {
       this.ongoingAborted.set(entry.producerId, { entry, seen: false });
     }
   }
+}
+
+/** Whether a data batch lies in one of the `aborted` transactions (by producer id and offset range). */
+export function abortedBatchTest(aborted: Iterable<AbortedTxn>): (batch: ScannedBatch) => boolean {
+  const ranges = new Map<number, AbortedTxn[]>();
+  for (const entry of aborted) {
+    const list = ranges.get(entry.producerId);
+    if (list === undefined) ranges.set(entry.producerId, [entry]);
+    else list.push(entry);
+  }
+  return (batch) => {
+    if ((batch.attributes & TRANSACTIONAL_BIT) === 0 || (batch.attributes & CONTROL_BIT) !== 0) return false;
+    return ranges.get(batch.producerId)?.some((r) => r.firstOffset <= batch.baseOffset && batch.baseOffset <= r.lastOffset) ?? false;
+  };
 }
