@@ -104,9 +104,14 @@ async function cleanerPart(): Promise<void> {
 
 async function startupPart(): Promise<void> {
   const ms: Record<'uncompacted' | 'compacted', Record<BrokerName, number[]>> = { uncompacted: { brooklet: [], kafka: [] }, compacted: { brooklet: [], kafka: [] } };
+  const commitRate: Record<BrokerName, number[]> = { brooklet: [], kafka: [] };
   const mib: Record<string, Record<BrokerName, number>> = { uncompacted: { brooklet: 0, kafka: 0 }, compacted: { brooklet: 0, kafka: 0 }, compactSeconds: { brooklet: 0, kafka: 0 } };
   await withBrokers(async (b) => {
-    for (const n of NAMES) mib.uncompacted![n] = await commitMany(b[n], startup, step);
+    for (const n of NAMES) {
+      const done = await commitMany(b[n], startup, step);
+      mib.uncompacted![n] = done.mib;
+      commitRate[n].push(done.commitsPerSecond);
+    }
     for (const compacted of [false, true]) {
       const key = compacted ? 'compacted' : 'uncompacted';
       if (compacted) {
@@ -126,6 +131,7 @@ async function startupPart(): Promise<void> {
   const n = startup.commits.toLocaleString('en');
   addCase('startup', `Startup after ${n} offset commits, __consumer_offsets not compacted (to ApiVersions + OffsetFetch answered)`, 'ms', false, ms.uncompacted);
   addCase('startup', `Startup after ${n} offset commits, __consumer_offsets compacted`, 'ms', false, ms.compacted);
+  addCase('startup', `Offset commits while filling it (${startup.partitions} partitions a request, 8 connections x 16 in flight; one sample)`, 'commits/s', true, commitRate);
   extra.offsetsMiB = mib;
 }
 
@@ -153,7 +159,7 @@ const sizes = extra.offsetsMiB as Record<string, Record<BrokerName, number>> | u
 fs.writeFileSync(path.join(resultsDir, `${base}.md`), [
   `Run: \`${command}\`, ${out.date}, ${out.durationSeconds} s, ${String(info.cores)} CPUs, load average ${loadAverage.atStart.toFixed(1)} at the start and ${loadAverage.atEnd.toFixed(1)} at the end`
     + `${loaded ? ': **measured under load** (a shared machine; other processes took CPU from both brokers)' : ''}`
-    + `${mode === 'full' ? '' : ` (${mode} mode: smaller sizes than the published run)`}. Raw results: \`bench/results/${base}.json\`.`,
+    + `${mode === 'full' ? '' : ` (${mode} mode: other settings than the published run's defaults)`}. Raw results: \`bench/results/${base}.json\`.`,
   '',
   '| Measure | Unit | Brooklet median (min-max) | Kafka median (min-max) | Brooklet / Kafka |',
   '|---|---|---|---|---|',

@@ -164,8 +164,13 @@ async function main(): Promise<void> {
   const compaction = path.join(repoRoot, 'bench', 'results', 'compaction.md');
   if (fs.existsSync(compaction)) parts.push('## Compaction', '', fs.readFileSync(compaction, 'utf8').trim(), '');
   // The same side by side with Kafka (node dist/bench/compaction-kafka.js); a smaller run's table until a full run exists.
-  const vsKafka = ['compaction-kafka.md', 'compaction-kafka-custom.md', 'compaction-kafka-quick.md'].map((f) => path.join(repoRoot, 'bench', 'results', f)).find((f) => fs.existsSync(f));
-  if (vsKafka) parts.push('### Compaction, side by side with Kafka', '', fs.readFileSync(vsKafka, 'utf8').trim(), '', note('compaction-kafka.md'), '');
+  const results = fs.readdirSync(path.join(repoRoot, 'bench', 'results'));
+  const vsKafka = ['', '-custom', '-quick'].map((mode) => results.filter((f) => new RegExp(`^compaction-kafka${mode}(-only-[a-z-]+)?\\.md$`).test(f)).sort())
+    .find((files) => files.length > 0);
+  if (vsKafka) {
+    parts.push('### Compaction, side by side with Kafka', '', ...vsKafka.map((f) => fs.readFileSync(path.join(repoRoot, 'bench', 'results', f), 'utf8').trim() + '\n'));
+    parts.push(note('compaction-kafka.md'), '');
+  }
   parts.push(await readPathSection());
   fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
   console.log('BENCHMARKS.md and bench/charts/*.svg written');
