@@ -64,21 +64,24 @@ function readAll(request: FetchRequest, ctx: RequestContext): { response: FetchR
   let bytes = 0;
   let hasError = false;
   const readCommitted = request.isolationLevel === READ_COMMITTED;
-  const responses = request.topics.map((topic) => ({
-    topic: topic.topic,
-    topicId: topic.topicId,
-    partitions: topic.partitions.map((p) => {
-      const name = topicName(ctx, topic);
-      const data = name === undefined
-        ? failed(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
-        : readPartition(ctx, name, p, Math.min(p.partitionMaxBytes, budget), bytes === 0, readCommitted);
-      if (data.errorCode !== ErrorCode.NONE) hasError = true;
-      const size = data.size;
-      bytes += size;
-      budget = Math.max(0, budget - size);
-      return data.partition;
-    }),
-  }));
+  const responses = request.topics.map((topic) => {
+    const name = topicName(ctx, topic);
+    return {
+      // v13+ answer by id only (the name is not on the wire); the name stays for the metrics' per-topic counts.
+      topic: name ?? topic.topic,
+      topicId: topic.topicId,
+      partitions: topic.partitions.map((p) => {
+        const data = name === undefined
+          ? failed(p.partition, ErrorCode.UNKNOWN_TOPIC_ID)
+          : readPartition(ctx, name, p, Math.min(p.partitionMaxBytes, budget), bytes === 0, readCommitted);
+        if (data.errorCode !== ErrorCode.NONE) hasError = true;
+        const size = data.size;
+        bytes += size;
+        budget = Math.max(0, budget - size);
+        return data.partition;
+      }),
+    };
+  });
   return { response: { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses }, bytes, hasError };
 }
 
