@@ -130,9 +130,17 @@ describe('kill -9 during log maintenance', () => {
         for (const [key, offset] of lastAcked) expect({ cycle, key, latest: (lastPresent.get(key) ?? -1) >= offset }).toEqual({ cycle, key, latest: true });
         for (const offset of acked.keys()) if (!present.has(offset)) gone.add(offset);
         cleanedAway = gone.size;
-        // A .swap exists only inside one synchronous step, so a running broker never shows one;
-        // a .cleaned file may be the running cleaner's.
-        expect({ cycle, swaps: unfinished().filter((n) => n.endsWith('.swap')) }).toEqual({ cycle, swaps: [] });
+        // A .swap exists only inside one synchronous step of the broker, which this process may
+        // list the directory in the middle of: it must be gone a moment later, never stay. A
+        // .cleaned file may be the running cleaner's.
+        const swaps = async () => {
+          for (let i = 0; i < 20; i++) {
+            if (!unfinished().some((n) => n.endsWith('.swap'))) return [];
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return unfinished().filter((n) => n.endsWith('.swap'));
+        };
+        expect({ cycle, swaps: await swaps() }).toEqual({ cycle, swaps: [] });
       }
       const producing = keepProducing(broker.bootstrap, topic, acked, cycle, 40);
       await new Promise((r) => setTimeout(r, 400 + Math.random() * 1200));
