@@ -30,7 +30,15 @@ function connect(): Promise<{ socket: net.Socket; next: () => Promise<Buffer> }>
   let buffered = 0;
   let wake: (() => void) | null = null;
   socket.on('data', (c: Buffer) => { chunks.push(c); buffered += c.length; wake?.(); });
-  socket.on('close', () => { stopped = true; wake?.(); });
+  // A broker that closes a connection before the run was stopped fails the run: a load that
+  // quietly stopped would read as a broker slowed down by the clean.
+  socket.on('close', () => {
+    if (!stopped) {
+      process.stderr.write('the broker closed a load connection\n');
+      process.exit(1);
+    }
+    wake?.();
+  });
   const next = async (): Promise<Buffer> => {
     const wait = () => new Promise<void>((r) => (wake = r));
     while (buffered < 4 && !stopped) await wait();
@@ -108,7 +116,7 @@ async function fetchLoop(): Promise<void> {
 const timeline: Array<[number, number, number]> = [[now(), 0, 0]];
 const sampler = setInterval(() => timeline.push([now(), produced, fetched]), 20);
 const finish = () => {
-  if (stopped && timeline.length === 0) return;
+  if (stopped) return;
   stopped = true;
   clearInterval(sampler);
   timeline.push([now(), produced, fetched]);
