@@ -1,5 +1,6 @@
 /**
- * Compaction benchmarks (Brooklet only; see "Not measured" below):
+ * Compaction benchmarks, Brooklet's storage alone in process (side by side with Kafka over the
+ * network: bench/compaction-kafka.ts):
  *  1. cleaner throughput: a compacted partition of --mb MiB of keyed records (8 MiB segments,
  *     500-byte values, --keys distinct keys, so most records are superseded) is cleaned in one
  *     forced clean; MB/s of dirty log cleaned, over --runs fresh logs: median and spread;
@@ -178,9 +179,8 @@ fs.writeFileSync(path.join(repoRoot, 'bench', 'results', 'compaction.md'), [
   `| Startup, the same after compaction (${(c.bytes / 2 ** 20).toFixed(2)} MiB) (ms) | ${c.ms.median} | ${c.ms.min}-${c.ms.max} |`,
   '',
   'The appends run in-process between event-loop turns (no sockets), so they show what the cleaner takes',
-  'from the one thread produce and fetch share. Not measured yet: the same on Kafka side by side (its',
-  'cleaner reports throughput in its own log; a harness to read it is not written), and produce/fetch',
-  'over the network while a clean runs.',
+  'from the one thread produce and fetch share. The same side by side with Kafka, and produce and fetch',
+  'over the network while a clean runs: bench/compaction-kafka.ts, below.',
   '',
 ].join('\n'));
 console.log(JSON.stringify(result));
