@@ -28,7 +28,7 @@ export function usePrettyLogs(format: LogFormat, stdoutIsTerminal = process.stdo
 
 export function createLogger(level: string, format: LogFormat): Logger {
   const options = { name: 'brooklet', level };
-  if (!usePrettyLogs(format)) return pino(options, pino.destination({ dest: 1, sync: true }));
+  if (!usePrettyLogs(format)) return pino(options, stdoutReplaced() ? process.stdout : pino.destination({ dest: 1, sync: true }));
   return pino(options, pretty({
     sync: true,
     singleLine: true,
@@ -36,4 +36,10 @@ export function createLogger(level: string, format: LogFormat): Logger {
     translateTime: 'SYS:HH:MM:ss.l',
     ignore: 'pid,hostname,name',
   }));
+}
+
+/** Something (a test runner capturing output) replaced process.stdout.write: lines go through it, as pino's default does. */
+function stdoutReplaced(): boolean {
+  const stdout = process.stdout as NodeJS.WriteStream & { constructor: { prototype: { write?: unknown } } };
+  return stdout.write !== stdout.constructor.prototype.write;
 }
