@@ -41,7 +41,7 @@ export interface Restartable {
   partitionDir(topic: string, partition: number): string;
   /** Starts the process; ms from spawn until `ready` first resolves true. */
   start(cleaner: CleanerSettings, ready: (bootstrap: string) => Promise<boolean>, timeoutMs?: number): Promise<number>;
-  /** Clean shutdown (SIGTERM; SIGKILL after the grace period); the data stays. */
+  /** Clean shutdown (SIGTERM); throws if it had to be killed after the grace period. The data stays. */
   stop(): Promise<void>;
   /** Stops and removes the directory. */
   destroy(): Promise<void>;
@@ -98,14 +98,20 @@ export async function restartable(name: BrokerName): Promise<Restartable> {
     },
     async stop() {
       if (!child) return;
+      const stopping = child;
       process.removeListener('exit', killOnExit);
-      await stop(child, name === 'kafka' ? 30_000 : 10_000);
+      await stop(stopping, name === 'kafka' ? 60_000 : 10_000);
       child = null;
       broker.pid = undefined;
+      // A broker killed after the grace period leaves an unclean log: the next start would time a recovery.
+      if (stopping.signalCode === 'SIGKILL') throw new Error(`${name} did not shut down cleanly within the grace period; it was killed`);
     },
     async destroy() {
-      await broker.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      try {
+        await broker.stop();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
   return broker;
