@@ -21,14 +21,14 @@
  * is checked against the cap, so a frame cannot make the decoder allocate more than the cap.
  */
 import { CodecError, describeBytes } from './codec-error.js';
-import { loadCodecLibrary } from './native-library.js';
+import { codecLibrary } from './native-library.js';
 
 interface Lz4Library {
   compressFrameSync(data: Buffer): Buffer;
   decompressFrameSync(data: Buffer): Buffer;
 }
 
-const lz4 = loadCodecLibrary<Lz4Library>('lz4-napi', 'lz4', (m) => typeof m.compressFrameSync === 'function' && typeof m.decompressFrameSync === 'function');
+const lz4 = codecLibrary<Lz4Library>('lz4-napi', 'lz4', (m) => typeof m.compressFrameSync === 'function' && typeof m.decompressFrameSync === 'function');
 
 const FRAME_MAGIC = 0x184d2204;
 const SKIPPABLE_MAGIC = 0x184d2a50;
@@ -39,7 +39,7 @@ const FLG_BLOCK_CHECKSUM = 0x10;
 const UNCOMPRESSED_BIT = 0x80000000;
 
 export function lz4Compress(data: Buffer): Buffer {
-  return lz4.compressFrameSync(data);
+  return lz4().compressFrameSync(data);
 }
 
 function fail(message: string): never {
@@ -93,7 +93,7 @@ export function lz4Decompress(data: Buffer, maxBytes: number): Buffer {
   const bound = lz4DecompressedBound(data);
   if (bound > maxBytes) fail(`may decompress to ${bound} bytes, more than ${describeBytes(maxBytes)}`);
   try {
-    return lz4.decompressFrameSync(data);
+    return lz4().decompressFrameSync(data);
   } catch (err) {
     fail(`corrupt frame: ${(err as Error).message}`);
   }

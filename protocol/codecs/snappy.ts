@@ -16,14 +16,14 @@
  * library allocates anything.
  */
 import { CodecError, describeBytes } from './codec-error.js';
-import { loadCodecLibrary } from './native-library.js';
+import { codecLibrary } from './native-library.js';
 
 interface SnappyLibrary {
   compressSync(input: Uint8Array): Buffer;
   uncompressSync(input: Uint8Array, options: { asBuffer: true }): Buffer;
 }
 
-const snappy = loadCodecLibrary<SnappyLibrary>('snappy', 'snappy', (m) => typeof m.compressSync === 'function' && typeof m.uncompressSync === 'function');
+const snappy = codecLibrary<SnappyLibrary>('snappy', 'snappy', (m) => typeof m.compressSync === 'function' && typeof m.uncompressSync === 'function');
 
 const MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const HEADER_SIZE = 16;
@@ -42,7 +42,7 @@ export function snappyCompress(data: Buffer): Buffer {
   header.writeInt32BE(XERIAL_VERSION, 12);
   const parts: Buffer[] = [header];
   for (let at = 0; at < data.length; at += CHUNK_SIZE) {
-    const block = snappy.compressSync(data.subarray(at, Math.min(at + CHUNK_SIZE, data.length)));
+    const block = snappy().compressSync(data.subarray(at, Math.min(at + CHUNK_SIZE, data.length)));
     const length = Buffer.alloc(4);
     length.writeInt32BE(block.length, 0);
     parts.push(length, block);
@@ -64,7 +64,7 @@ function declaredLength(block: Buffer): number {
 function rawBlock(block: Buffer, budget: number, maxBytes: number): Buffer {
   if (declaredLength(block) > budget) throw new CodecError('snappy', `decompresses to more than ${describeBytes(maxBytes)}`);
   try {
-    return snappy.uncompressSync(block, { asBuffer: true });
+    return snappy().uncompressSync(block, { asBuffer: true });
   } catch (err) {
     throw new CodecError('snappy', `corrupt block: ${(err as Error).message}`);
   }

@@ -9,7 +9,7 @@
  * Compression: the library's default level (3), the content size in the frame header.
  */
 import { CodecError, describeBytes } from './codec-error.js';
-import { loadCodecLibrary } from './native-library.js';
+import { codecLibrary } from './native-library.js';
 
 type StreamResult = [remainingHint: number, produced: number, consumed: number];
 
@@ -29,8 +29,8 @@ interface ZstdLibrary {
   compress(data: Uint8Array): Buffer;
 }
 
-const zstd = loadCodecLibrary<ZstdLibrary>('zstd-napi', 'zstd', (m) => typeof m.compress === 'function');
-const binding = loadCodecLibrary<ZstdBinding>('zstd-napi/binding', 'zstd', (m) => typeof m.DCtx === 'function' && m.DParameter !== undefined);
+const zstd = codecLibrary<ZstdLibrary>('zstd-napi', 'zstd', (m) => typeof m.compress === 'function');
+const binding = codecLibrary<ZstdBinding>('zstd-napi/binding', 'zstd', (m) => typeof m.DCtx === 'function' && m.DParameter !== undefined);
 
 const CHUNK_BYTES = 256 * 1024;
 /** zstd's own default limit (128 MiB windows); a smaller cap lowers it. */
@@ -40,7 +40,7 @@ const MIN_WINDOW_LOG = 10;
 let context: DCtx | null = null;
 
 export function zstdCompress(data: Buffer): Buffer {
-  return zstd.compress(data);
+  return zstd().compress(data);
 }
 
 function fail(message: string): never {
@@ -48,12 +48,12 @@ function fail(message: string): never {
 }
 
 export function zstdDecompress(data: Buffer, maxBytes: number): Buffer {
-  context ??= new binding.DCtx();
+  context ??= new (binding().DCtx)();
   const dctx = context;
   // A failed call may have left a frame half read: every call starts from a clean session.
-  dctx.reset(binding.ResetDirective.sessionAndParameters);
+  dctx.reset(binding().ResetDirective.sessionAndParameters);
   const windowLog = Math.min(MAX_WINDOW_LOG, Math.max(MIN_WINDOW_LOG, Math.ceil(Math.log2(Math.max(1, maxBytes)))));
-  dctx.setParameter(binding.DParameter.windowLogMax, windowLog);
+  dctx.setParameter(binding().DParameter.windowLogMax, windowLog);
   const out: Buffer[] = [];
   let total = 0;
   let input = data;

@@ -87,18 +87,19 @@ function payloadOf(batch: Buffer): Buffer {
 
 /** The records of a whole batch (decompressed when needed). Throws UndecodableBatchError. */
 export function readRecords(batch: Buffer): RecordView[] {
+  // Outside the try: a codec library that fails to load is no fault of the batch, and must stop
+  // the clean loudly rather than keep every batch of that codec whole.
+  const payload = payloadOf(batch);
   try {
-    return parseRecords(batch);
+    return parseRecords(batch, payload);
   } catch (err) {
-    if (err instanceof UndecodableBatchError) throw err;
     throw new UndecodableBatchError(`records unreadable: ${(err as Error).message}`);
   }
 }
 
-function parseRecords(batch: Buffer): RecordView[] {
+function parseRecords(batch: Buffer, payload: Buffer): RecordView[] {
   const baseOffset = readInt64(batch, 0);
   const count = batch.readInt32BE(57);
-  const payload = payloadOf(batch);
   const reader = new VarintReader(payload, 0);
   const records: RecordView[] = [];
   for (let i = 0; i < count; i++) {
