@@ -166,6 +166,8 @@ fs.writeFileSync(path.join(resultsDir, `${base}.md`), [
   ...cases.map((c) => `| ${c.case} | ${c.unit} | ${cell(c.brooklet)} | ${cell(c.kafka)} | ${c.ratio.toFixed(2)}${c.higherIsBetter ? '' : ' (lower is better)'} |`),
   '',
   ...(extra.kafkaReportedCleanMiBps ? [`Kafka's own LogCleaner stats for the same cleans (no other load): ${cell(extra.kafkaReportedCleanMiBps as Summary)} MiB/s.`] : []),
+  ...(extra.cleanUnderLoadSeconds ? [`The cleans under load, the window the "while a clean runs" rows cover, lasted ${cell((extra.cleanUnderLoadSeconds as Record<BrokerName, Summary>).brooklet)} s `
+    + `on Brooklet and ${cell((extra.cleanUnderLoadSeconds as Record<BrokerName, Summary>).kafka)} s on Kafka.`] : []),
   ...(sizes ? [`\`__consumer_offsets\` on disk: ${f(sizes.uncompacted!.brooklet)} MiB (Brooklet) and ${f(sizes.uncompacted!.kafka)} MiB (Kafka) uncompacted, `
     + `${f(sizes.compacted!.brooklet)} and ${f(sizes.compacted!.kafka)} MiB compacted (the active segment is never cleaned).`] : []),
   '',
