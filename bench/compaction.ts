@@ -51,6 +51,8 @@ interface CleanRun {
    * costs (on a shared, loaded machine a runnable process waits for a core), the floor of the above.
    */
   idleStallMs: number;
+  /** The clean's own longest synchronous step (ms, CleanStats.longestStepMs): the part of the stall that is the cleaner's. */
+  longestStepMs: number;
   /** MB/s appended to another partition while the clean ran, and with none running. */
   appendDuringMBps: number;
   appendIdleMBps: number;
@@ -102,7 +104,7 @@ async function cleanerThroughput(): Promise<CleanRun> {
     idleStalls.enable();
     const appendIdleMBps = await appendAlongside(busy, idle);
     idleStalls.disable();
-    return { mbps: dirty / (1 << 20) / seconds, maxStallMs: stalls.max / 1e6, idleStallMs: idleStalls.max / 1e6, appendDuringMBps, appendIdleMBps };
+    return { mbps: dirty / (1 << 20) / seconds, maxStallMs: stalls.max / 1e6, idleStallMs: idleStalls.max / 1e6, longestStepMs: result.stats.longestStepMs, appendDuringMBps, appendIdleMBps };
   } finally {
     m.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -158,7 +160,7 @@ for (const compact of [false, true]) {
 const command = `npm run bench:compaction -- --mb ${MB} --keys ${KEYS} --commits ${COMMITS} --runs ${RUNS}`;
 const result = {
   command, date: new Date().toISOString(), cpus: os.cpus().length, cleanerMBps: stats(cleaner),
-  maxStallMs: stats(runs.map((r) => r.maxStallMs)), idleStallMs: stats(runs.map((r) => r.idleStallMs)), appendDuringCleanMBps: stats(runs.map((r) => r.appendDuringMBps)),
+  maxStallMs: stats(runs.map((r) => r.maxStallMs)), idleStallMs: stats(runs.map((r) => r.idleStallMs)), longestStepMs: stats(runs.map((r) => r.longestStepMs)), appendDuringCleanMBps: stats(runs.map((r) => r.appendDuringMBps)),
   appendIdleMBps: stats(runs.map((r) => r.appendIdleMBps)), startup,
 };
 fs.mkdirSync(path.join(repoRoot, 'bench', 'results'), { recursive: true });
@@ -173,6 +175,7 @@ fs.writeFileSync(path.join(repoRoot, 'bench', 'results', 'compaction.md'), [
   `| Cleaner throughput, ${MB} MiB of dirty log, ${KEYS} keys (MB/s cleaned) | ${result.cleanerMBps.median} | ${result.cleanerMBps.min}-${result.cleanerMBps.max} |`,
   `| Longest event-loop stall while cleaning (ms): what a produce or fetch can wait behind the cleaner | ${result.maxStallMs.median} | ${result.maxStallMs.min}-${result.maxStallMs.max} |`,
   `| Longest event-loop stall with no clean running, same appends (ms): the machine's own floor | ${result.idleStallMs.median} | ${result.idleStallMs.min}-${result.idleStallMs.max} |`,
+  `| The clean's own longest synchronous step (ms): the cleaner's part of the stall | ${result.longestStepMs.median} | ${result.longestStepMs.min}-${result.longestStepMs.max} |`,
   `| Appends to another partition while the cleaner runs (MB/s) | ${result.appendDuringCleanMBps.median} | ${result.appendDuringCleanMBps.min}-${result.appendDuringCleanMBps.max} |`,
   `| The same appends with no clean running (MB/s) | ${result.appendIdleMBps.median} | ${result.appendIdleMBps.min}-${result.appendIdleMBps.max} |`,
   `| Startup, ${COMMITS.toLocaleString('en')} offset commits, not compacted (${(u.bytes / 2 ** 20).toFixed(1)} MiB) (ms) | ${u.ms.median} | ${u.ms.min}-${u.ms.max} |`,

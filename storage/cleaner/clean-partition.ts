@@ -63,6 +63,8 @@ export interface CleanStats {
   /** Transaction markers given their delete horizon, and removed after it (txn-cleaning.ts). */
   markersStamped: number;
   markersRemoved: number;
+  /** The longest synchronous step of the clean (ms): see off(). */
+  longestStepMs: number;
   /** Batches kept whole because they could not be decoded (corrupt, or past the decompression cap). */
   undecodableBatches: number;
   /** The first of them: its offsets and why, for the log. */
@@ -84,7 +86,7 @@ export class PartitionClean {
     private readonly plan: CleanPlan,
     private readonly options: CleanOptions,
   ) {
-    this.stats = { endOffset: plan.firstUncleanableOffset, groups: 0, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, tombstonesRemoved: 0, abortedRemoved: 0, markersStamped: 0, markersRemoved: 0, undecodableBatches: 0, firstUndecodable: null };
+    this.stats = { endOffset: plan.firstUncleanableOffset, groups: 0, bytesRead: 0, bytesWritten: 0, recordsRead: 0, recordsKept: 0, tombstonesRemoved: 0, abortedRemoved: 0, markersStamped: 0, markersRemoved: 0, longestStepMs: 0, undecodableBatches: 0, firstUndecodable: null };
     const aborted = log.segmentList.flatMap((s) => s.txnIndex.entries);
     this.isAborted = abortedBatchTest(aborted);
     this.txns = new TxnCleaning(aborted, options.now, log.logConfig.deleteRetentionMs);
@@ -100,11 +102,25 @@ export class PartitionClean {
     return this.stats;
   }
 
+  /**
+   * Awaits `work` (a yield to the event loop), closing the synchronous step that led to it:
+   * stats.longestStepMs is the longest the clean held the event loop at once, what a produce or
+   * fetch could wait behind it (wall time, so on a loaded machine it includes time the process
+   * waited for a core). A new slice starts after it.
+   */
+  private async off<T>(work: Promise<T>): Promise<T> {
+    this.stats.longestStepMs = Math.max(this.stats.longestStepMs, performance.now() - this.sliceStart);
+    try {
+      return await work;
+    } finally {
+      this.sliceStart = performance.now();
+    }
+  }
+
   /** Gives the event loop a turn once the slice is used up; throws CleanAborted when the round must stop. */
   private async pause(segments: readonly Segment[]): Promise<void> {
     if (performance.now() - this.sliceStart < this.options.sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.sliceStart = performance.now();
+    await this.off(new Promise<void>((resolve) => setImmediate(resolve)));
     this.ensureCurrent(segments);
   }
 
@@ -189,7 +205,7 @@ export class PartitionClean {
     const indexes = new CleanedIndexes(dir, base, this.log.logConfig.indexIntervalBytes);
     // Writes go to the thread pool: a write the kernel holds (dirty-page throttling, a busy
     // journal) must not hold the event loop; the slices only gather the bytes.
-    const file = await fs.promises.open(target, 'w', 0o644);
+    const file = await this.off(fs.promises.open(target, 'w', 0o644));
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     let written = 0;
@@ -198,7 +214,7 @@ export class PartitionClean {
       pending = [];
       pendingBytes = 0;
       let done = 0;
-      while (done < chunk.length) done += (await file.write(chunk, done, chunk.length - done, written + done)).bytesWritten;
+      while (done < chunk.length) done += (await this.off(file.write(chunk, done, chunk.length - done, written + done))).bytesWritten;
       written += chunk.length;
     };
     try {
@@ -218,13 +234,13 @@ export class PartitionClean {
       }
       if (pendingBytes > 0) await flush();
       // Syncing a segment's worth of data can take longer than any slice.
-      await file.datasync();
-      await file.close();
-      await indexes.write();
+      await this.off(file.datasync());
+      await this.off(file.close());
+      await this.off(indexes.write());
       this.stats.bytesWritten += written;
       // Dirty tombstones were cleaned for the first time now; a group cleaned before keeps its time.
       const mtime = dirtyGroup ? this.options.now : Math.max(...mtimes);
-      await fs.promises.utimes(target, mtime / 1000, mtime / 1000);
+      await this.off(fs.promises.utimes(target, mtime / 1000, mtime / 1000));
       this.ensureCurrent(group);
     } catch (err) {
       await file.close().catch(() => undefined);
@@ -233,8 +249,8 @@ export class PartitionClean {
       throw err;
     }
     const retired = this.swapIn(group, base, indexes);
-    await syncDirectoryAsync(this.log.dir);
-    await unlinkRetired(retired);
+    await this.off(syncDirectoryAsync(this.log.dir));
+    await this.off(unlinkRetired(retired));
   }
 
   /** The batch to write for `batch` (itself, rebuilt, or empty when it is the group's last), or null. */
