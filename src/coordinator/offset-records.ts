@@ -52,21 +52,63 @@ function bytesOf(w: Writer): Buffer {
   return Buffer.concat(w.finish());
 }
 
+/*
+ * Offset keys and values are written straight into a buffer of their exact size: a commit writes
+ * one of each per partition, and a Writer starts with a 4 KiB scratch buffer of its own (outside
+ * Node's small-buffer pool), which made the allocation, not the encoding, most of a commit's cost.
+ * The group metadata value (once per rebalance) keeps the Writer.
+ */
+
+/** UTF-8 length of a string field, refused past the int16 length prefix (as Writer.nullableString). */
+function stringBytes(v: string): number {
+  const n = Buffer.byteLength(v, 'utf8');
+  if (n > 0x7fff) throw new Error(`string too long for INT16 length: ${n} bytes`);
+  return n;
+}
+
+function putString(buf: Buffer, pos: number, v: string, n: number): number {
+  buf.writeInt16BE(n, pos);
+  return pos + 2 + buf.write(v, pos + 2, n, 'utf8');
+}
+
+/** int64 from a JS number (exact within +/-2^53), as Writer.int64. */
+function putInt64(buf: Buffer, pos: number, v: number): number {
+  const hi = Math.floor(v / 0x1_0000_0000);
+  buf.writeInt32BE(hi, pos);
+  return buf.writeUInt32BE(Math.trunc(v - hi * 0x1_0000_0000), pos + 4);
+}
+
 export function encodeOffsetKey(group: string, topic: string, partition: number): Buffer {
-  return bytesOf(new Writer().int16(1).nullableString(group).nullableString(topic).int32(partition));
+  const g = stringBytes(group);
+  const t = stringBytes(topic);
+  const buf = Buffer.allocUnsafe(10 + g + t);
+  buf.writeInt16BE(1, 0);
+  const pos = putString(buf, putString(buf, 2, group, g), topic, t);
+  buf.writeInt32BE(partition, pos);
+  return buf;
 }
 
 export function encodeGroupKey(group: string): Buffer {
-  return bytesOf(new Writer().int16(2).nullableString(group));
+  const g = stringBytes(group);
+  const buf = Buffer.allocUnsafe(4 + g);
+  buf.writeInt16BE(2, 0);
+  putString(buf, 2, group, g);
+  return buf;
 }
 
 export function encodeOffsetValue(c: CommittedOffset): Buffer {
+  const m = stringBytes(c.metadata);
   if (c.expireTimestamp !== null) {
-    return bytesOf(new Writer().int16(1).int64(c.offset).nullableString(c.metadata)
-      .int64(c.commitTimestamp).int64(c.expireTimestamp));
+    const buf = Buffer.allocUnsafe(28 + m);
+    buf.writeInt16BE(1, 0);
+    putInt64(buf, putInt64(buf, putString(buf, putInt64(buf, 2, c.offset), c.metadata, m), c.commitTimestamp), c.expireTimestamp);
+    return buf;
   }
-  return bytesOf(new Writer().int16(3).int64(c.offset).int32(c.leaderEpoch)
-    .nullableString(c.metadata).int64(c.commitTimestamp));
+  const buf = Buffer.allocUnsafe(24 + m);
+  buf.writeInt16BE(3, 0);
+  const pos = buf.writeInt32BE(c.leaderEpoch, putInt64(buf, 2, c.offset));
+  putInt64(buf, putString(buf, pos, c.metadata, m), c.commitTimestamp);
+  return buf;
 }
 
 export function encodeGroupValue(g: StoredGroup): Buffer {
