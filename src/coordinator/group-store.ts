@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { parseConsumerSubscriptionTopics } from './consumer-protocol.js';
 import { Group, Member, offsetKey, parseOffsetKey, type CommittedOffset } from './group.js';
 import {
-  decodeGroupValue, decodeOffsetValue, encodeGroupKey, encodeGroupValue, encodeOffsetKey, encodeOffsetValue,
+  decodeGroupValue, decodeOffsetValue, encodeGroupKey, encodeGroupValue, encodeOffsetValue, offsetKeyEncoder,
   type StoredGroup,
 } from './offset-records.js';
 import { OFFSETS_TOPIC, type OffsetsLog, type OffsetsRecord } from './offsets-log.js';
@@ -41,8 +41,9 @@ export class GroupStore {
 
   /** The group is gone: Dead, its timers cleared, a tombstone written for it and its offsets. */
   remove(group: Group): void {
+    const keyOf = offsetKeyEncoder(group.groupId);
     const records: OffsetsRecord[] = [...group.offsets.keys()].map(parseOffsetKey).map(({ topic, partition }) => ({
-      key: encodeOffsetKey(group.groupId, topic, partition), value: null,
+      key: keyOf(topic, partition), value: null,
     }));
     records.push({ key: encodeGroupKey(group.groupId), value: null });
     this.write(group.groupId, records);
@@ -80,8 +81,9 @@ export class GroupStore {
    * OffsetsLog.append); the caller must then handle its rejection.
    */
   writeOffsets(groupId: string, entries: { topic: string; partition: number; offset: CommittedOffset | null }[], waitForSync = false): Promise<void> | null {
+    const keyOf = offsetKeyEncoder(groupId);
     return this.write(groupId, entries.map((e) => ({
-      key: encodeOffsetKey(groupId, e.topic, e.partition),
+      key: keyOf(e.topic, e.partition),
       value: e.offset === null ? null : encodeOffsetValue(e.offset),
     })), waitForSync);
   }

@@ -68,7 +68,7 @@ function stringBytes(v: string): number {
 
 function putString(buf: Buffer, pos: number, v: string, n: number): number {
   buf.writeInt16BE(n, pos);
-  return pos + 2 + buf.write(v, pos + 2, n, 'utf8');
+  return n === 0 ? pos + 2 : pos + 2 + buf.write(v, pos + 2, n, 'utf8');
 }
 
 /** int64 from a JS number (exact within +/-2^53), as Writer.int64. */
@@ -86,6 +86,22 @@ export function encodeOffsetKey(group: string, topic: string, partition: number)
   const pos = putString(buf, putString(buf, 2, group, g), topic, t);
   buf.writeInt32BE(partition, pos);
   return buf;
+}
+
+/**
+ * Offset keys of one group: the version, group and topic encoded once per topic and copied into
+ * each key, since an OffsetCommit names one group and few topics but many partitions.
+ */
+export function offsetKeyEncoder(group: string): (topic: string, partition: number) => Buffer {
+  const prefixes = new Map<string, Buffer>();
+  return (topic, partition) => {
+    let prefix = prefixes.get(topic);
+    if (prefix === undefined) prefixes.set(topic, (prefix = encodeOffsetKey(group, topic, 0).subarray(0, -4)));
+    const key = Buffer.allocUnsafe(prefix.length + 4);
+    key.set(prefix, 0);
+    key.writeInt32BE(partition, prefix.length);
+    return key;
+  };
 }
 
 export function encodeGroupKey(group: string): Buffer {

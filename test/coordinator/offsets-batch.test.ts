@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRecordBatch, encodeRecordBatch, verifyBatchCrc } from '../../protocol/index.js';
-import { decodeKey, decodeOffsetValue, encodeGroupKey, encodeOffsetKey, encodeOffsetValue } from '../../src/coordinator/offset-records.js';
+import { decodeKey, decodeOffsetValue, encodeGroupKey, encodeOffsetKey, encodeOffsetValue, offsetKeyEncoder } from '../../src/coordinator/offset-records.js';
 import { encodeOffsetsBatch, type OffsetsRecord } from '../../src/coordinator/offsets-log.js';
 
 const NOW = 1_765_000_000_123;
@@ -48,6 +48,13 @@ describe('__consumer_offsets encoders', () => {
       { offset: 42, leaderEpoch: -1, metadata: 'kept', commitTimestamp: NOW, expireTimestamp: NOW + 60_000 },
     ]) {
       expect(decodeOffsetValue(encodeOffsetValue(c))).toEqual(c);
+    }
+  });
+
+  it("a group's key encoder gives the keys encodeOffsetKey gives, topic after topic", () => {
+    const keyOf = offsetKeyEncoder('grüppe');
+    for (const topic of ['a', 'töpic', 'a', 'x'.repeat(300), 'töpic']) {
+      for (const partition of [0, 1, 99, 2_147_483_647]) expect(keyOf(topic, partition).equals(encodeOffsetKey('grüppe', topic, partition))).toBe(true);
     }
   });
 
