@@ -157,6 +157,9 @@ async function main(): Promise<void> {
   // Transactions likewise (node dist/bench/transactions.js), with the notes on reading them.
   const transactions = path.join(repoRoot, 'bench', 'results', 'transactions.md');
   if (fs.existsSync(transactions)) parts.push('## Transactions, side by side with Kafka', '', fs.readFileSync(transactions, 'utf8').trim(), '', note('transactions.md'), '');
+  // The Schema Registry inside the broker (npm run bench:registry): its table, then the method and the reading.
+  const registry = path.join(repoRoot, 'bench', 'results', 'registry.md');
+  if (fs.existsSync(registry)) parts.push('## Schema Registry', '', fs.readFileSync(registry, 'utf8').trim(), '', note('registry.md'), '');
   // Images and container start (node dist/bench/container-start.js), beside the official image's published figures.
   const containers = path.join(repoRoot, 'bench', 'results', 'containers.md');
   if (fs.existsSync(containers)) parts.push('## Containers', '', fs.readFileSync(containers, 'utf8').trim(), '', note('containers.md'), '');
