@@ -229,58 +229,6 @@ async function compressedCompaction(side: Side, codec: string) {
   return { survivors, codecs: [...codecs].sort() };
 }
 
-/**
- * A transactional keyed workload on a compacted topic: six rounds over six keys, each round one
- * transaction, the odd rounds aborted (the last round too), then a plain trigger. Once both
- * cleaners have run, read_committed and read_uncommitted consumers read the same records on both
- * brokers (offsets included: markers take the same offsets): the last committed value of each
- * key, nothing of the aborted rounds (the cleaner removed them, so read_uncommitted no longer
- * sees them either).
- */
-async function transactionalCompaction(side: Side) {
-  const topic = 'diff-compaction-txn';
-  await createTopic(side, topic, 1, [
-    { name: 'cleanup.policy', value: 'compact' },
-    { name: 'segment.ms', value: '100' },
-    { name: 'min.cleanable.dirty.ratio', value: '0.01' },
-    { name: 'delete.retention.ms', value: '100' },
-  ]);
-  const producer = kafkajs(side).producer({ transactionalId: `diff-compaction-txn-${side.kind}`, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  for (let round = 0; round < 6; round++) {
-    const txn = await producer.transaction();
-    await txn.send({ topic, messages: Array.from({ length: 6 }, (_, k) => ({ key: `key-${k}`, value: `r${round}-k${k}`, timestamp: String(NOW + round * 1000) })) });
-    await (round % 2 === 0 ? txn.commit() : txn.abort());
-  }
-  await producer.disconnect();
-  const plain = kafkajs(side).producer();
-  await plain.connect();
-  await plain.send({ topic, acks: -1, messages: [{ key: 'trigger', value: 'roll', timestamp: String(NOW + 6000) }] });
-  await plain.disconnect();
-  console.error(`${side.kind}: written`);
-  const view = async (readUncommitted: boolean) => {
-    const records: Array<{ offset: number; key: string; value: string }> = [];
-    const consumer = kafkajs(side).consumer({ groupId: `diff-compaction-txn-${side.kind}-${readUncommitted}-${Date.now()}`, readUncommitted });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await Promise.race([new Promise((r) => setTimeout(r, 20_000)), new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          records.push({ offset: Number(message.offset), key: String(message.key), value: String(message.value) });
-          if (String(message.key) === 'trigger') resolve();
-        },
-      });
-    })]);
-    await consumer.disconnect();
-    console.error(`${side.kind} ${readUncommitted}: ${JSON.stringify(records.map((r) => r.offset + ':' + r.value))}`);
-    return records;
-  };
-  // Settled once even read_uncommitted reads each key once (the aborted rounds cleaned away).
-  const uncommitted = await until('transactional compaction', () => view(true), (r) => new Set(r.map((x) => x.key)).size === r.length);
-  const committed = await view(false);
-  return { committed, uncommitted };
-}
-
 describe.skipIf(missing !== null && !mustRun)('differential: retention, DeleteRecords, compaction', () => {
   let pair: BrokerPair | undefined;
   beforeAll(async () => {
@@ -307,12 +255,6 @@ describe.skipIf(missing !== null && !mustRun)('differential: retention, DeleteRe
     expect(brooklet.survivors).toHaveLength(13);
     expect(brooklet.survivors.filter((r) => r.value === null)).toHaveLength(4);
   }, 180_000);
-  it('compaction of a transactional topic: what both isolation levels read', async () => {
-    const { brooklet } = await differential(rec, CLIENT, 'compaction with transactions', pair!, transactionalCompaction);
-    // The last committed round (4) of each key and the trigger, nothing aborted.
-    expect(brooklet.committed.map((r) => r.value)).toEqual([...Array.from({ length: 6 }, (_, k) => `r4-k${k}`), 'roll']);
-    expect(brooklet.uncommitted).toEqual(brooklet.committed);
-  }, 240_000);
   for (const codec of ['snappy', 'lz4', 'zstd']) {
     it(`compaction of ${codec} batches from librdkafka: surviving keys, values, offsets and codecs`, async () => {
       if (keyedPeer.missing() !== null) throw new Error(`this scenario needs librdkafka: ${keyedPeer.missing()}`);
