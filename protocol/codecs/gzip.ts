@@ -6,8 +6,9 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CodecError, describeBytes } from './codec-error.js';
 
-export function gzipCompress(data: Buffer): Buffer {
-  return gzipSync(data);
+/** `level` as Kafka's compression.gzip.level: 1-9, or -1 for zlib's default (6, as Java's Deflater). */
+export function gzipCompress(data: Buffer, level = -1): Buffer {
+  return gzipSync(data, { level });
 }
 
 export function gzipDecompress(data: Buffer, maxBytes: number): Buffer {

@@ -29,14 +29,15 @@ export type CodecName = (typeof CODEC_NAMES)[number];
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 
 interface Codec {
-  compress(data: Buffer): Buffer;
+  /** `level` where the library takes one (gzip, zstd); snappy has none, lz4-napi offers none. */
+  compress(data: Buffer, level?: number): Buffer;
   decompress(data: Buffer, maxBytes: number): Buffer;
 }
 
 const CODECS: Record<number, Codec> = {
   1: { compress: gzipCompress, decompress: gzipDecompress },
-  2: { compress: snappyCompress, decompress: snappyDecompress },
-  3: { compress: lz4Compress, decompress: lz4Decompress },
+  2: { compress: (data) => snappyCompress(data), decompress: snappyDecompress },
+  3: { compress: (data) => lz4Compress(data), decompress: lz4Decompress },
   4: { compress: zstdCompress, decompress: zstdDecompress },
 };
 
@@ -55,9 +56,9 @@ function codecOf(id: number): Codec | null {
   return codec;
 }
 
-/** `data` compressed with codec `id` (0: `data` itself). */
-export function compressPayload(id: number, data: Buffer): Buffer {
-  return codecOf(id)?.compress(data) ?? data;
+/** `data` compressed with codec `id` (0: `data` itself), at `level` where the codec takes one. */
+export function compressPayload(id: number, data: Buffer, level?: number): Buffer {
+  return codecOf(id)?.compress(data, level) ?? data;
 }
 
 /** `payload` decompressed with codec `id` (0: itself); CodecError when corrupt or over `maxBytes`. */

@@ -26,7 +26,7 @@ interface ZstdBinding {
 }
 
 interface ZstdLibrary {
-  compress(data: Uint8Array): Buffer;
+  compress(data: Uint8Array, parameters?: { compressionLevel?: number }): Buffer;
 }
 
 const zstd = codecLibrary<ZstdLibrary>('zstd-napi', 'zstd', (m) => typeof m.compress === 'function');
@@ -39,8 +39,9 @@ const MIN_WINDOW_LOG = 10;
 
 let context: DCtx | null = null;
 
-export function zstdCompress(data: Buffer): Buffer {
-  return zstd().compress(data);
+/** `level` as Kafka's compression.zstd.level (default 3, zstd's own default). */
+export function zstdCompress(data: Buffer, level?: number): Buffer {
+  return level === undefined ? zstd().compress(data) : zstd().compress(data, { compressionLevel: level });
 }
 
 function fail(message: string): never {

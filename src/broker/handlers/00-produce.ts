@@ -20,6 +20,8 @@
  * go only to partitions added to the producer's open transaction, checked with the transaction
  * coordinator first: INVALID_TXN_STATE when not added or no transaction is open,
  * INVALID_PRODUCER_EPOCH for a fenced producer, INVALID_PRODUCER_ID_MAPPING for an unknown one.
+ * A topic's compression.type other than `producer` re-compresses batches of another codec before
+ * the append (produce-compression/); a corrupt one is CORRUPT_MESSAGE and nothing is appended.
  * Not here: LogAppendTime, quotas.
  */
 import {
@@ -30,6 +32,7 @@ import { defineHandler, NO_RESPONSE, type RequestContext } from '../handler.js';
 import { kafkaCodeOf } from '../storage-errors.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../configs/topic-configs.js';
 import { isInternalTopic } from '../topic-names.js';
+import { recompressBatches, topicRecompression } from '../produce-compression/recompress-batches.js';
 
 type PartitionResponse = ProduceResponse.PartitionProduceResponse;
 
@@ -74,6 +77,12 @@ function appendPartition(
     if (code !== ErrorCode.NONE) return failure(index, code);
   }
   try {
+    // The default (`producer`, or unset) costs this one lookup: no closure, no copy.
+    const compressionType = broker.logs.topicConfig(topicName, 'compression.type');
+    if (compressionType !== undefined && compressionType !== 'producer') {
+      records = recompressBatches(records, topicRecompression(compressionType, (key) => broker.logs.topicConfig(topicName, key)));
+      if (largestBatch(records) > maxBatch) return failure(index, ErrorCode.MESSAGE_TOO_LARGE);
+    }
     const result = log.append(records);
     if (!result.duplicate) broker.waiters.notify(FetchWaiters.key(topicName, index));
     const answer: PartitionResponse = {
