@@ -1,7 +1,7 @@
 /**
  * Compaction benchmarks, Brooklet's storage alone in process (side by side with Kafka over the
  * network: bench/compaction-kafka.ts):
- *  1. cleaner throughput: a compacted partition of --mb MiB of keyed records (8 MiB segments,
+ *  1. cleaner throughput: a compacted partition of --mb MiB of keyed records (--segment-mb, 8 MiB, segments,
  *     500-byte values, --keys distinct keys, so most records are superseded) is cleaned in one
  *     forced clean; MB/s of dirty log cleaned, over --runs fresh logs: median and spread;
  *     While it cleans, the event loop's longest stall (monitorEventLoopDelay) bounds how long a
@@ -14,7 +14,7 @@
  *     compacted it first; median and spread over --runs starts each.
  * Writes bench/results/compaction.json and compaction.md (BENCHMARKS.md includes the .md).
  *
- *   npm run bench:compaction [-- --mb 64 --keys 20000 --commits 1000000 --runs 5]
+ *   npm run bench:compaction [-- --mb 64 --keys 20000 --segment-mb 8 --commits 1000000 --runs 5]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,11 +27,13 @@ import { encodeOffsetKey, encodeOffsetValue } from '../src/coordinator/offset-re
 import { LogManager } from '../storage/log-manager.js';
 
 const { values } = parseArgs({ options: {
-  mb: { type: 'string', default: '64' }, keys: { type: 'string', default: '20000' },
+  mb: { type: 'string', default: '64' }, keys: { type: 'string', default: '20000' }, 'segment-mb': { type: 'string', default: '8' },
   commits: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '5' },
 } });
 const MB = Number(values.mb);
 const KEYS = Number(values.keys);
+/** segment.bytes of the cleaned log: a clean writes one segment per group of up to this size. */
+const SEGMENT_MB = Number(values['segment-mb']);
 const COMMITS = Number(values.commits);
 const RUNS = Number(values.runs);
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
@@ -75,7 +77,7 @@ async function appendAlongside(log: NonNullable<ReturnType<LogManager['partition
 
 async function cleanerThroughput(): Promise<CleanRun> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-bench-clean-'));
-  const m = LogManager.open({ dataDir, defaults: { segmentBytes: 8 << 20, retentionMs: -1 }, cleanerBackoffMs: 2 ** 31 - 1 });
+  const m = LogManager.open({ dataDir, defaults: { segmentBytes: SEGMENT_MB << 20, retentionMs: -1 }, cleanerBackoffMs: 2 ** 31 - 1 });
   try {
     m.createTopic('compacted', 1, { 'cleanup.policy': 'compact' });
     m.createTopic('busy', 1, { 'segment.bytes': String(64 << 20) });
@@ -157,7 +159,7 @@ for (const compact of [false, true]) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-const command = `npm run bench:compaction -- --mb ${MB} --keys ${KEYS} --commits ${COMMITS} --runs ${RUNS}`;
+const command = `npm run bench:compaction -- --mb ${MB} --keys ${KEYS} --segment-mb ${SEGMENT_MB} --commits ${COMMITS} --runs ${RUNS}`;
 const result = {
   command, date: new Date().toISOString(), cpus: os.cpus().length, cleanerMBps: stats(cleaner),
   maxStallMs: stats(runs.map((r) => r.maxStallMs)), idleStallMs: stats(runs.map((r) => r.idleStallMs)), longestStepMs: stats(runs.map((r) => r.longestStepMs)), appendDuringCleanMBps: stats(runs.map((r) => r.appendDuringMBps)),
