@@ -11,8 +11,9 @@
  *   first segment holding a record newer than min.compaction.lag.ms.
  * - Only whole segments entirely below firstUncleanable are cleaned.
  * - dirty ratio = dirty bytes / (clean bytes + dirty bytes) over those segments; a clean runs
- *   when it reaches min.cleanable.dirty.ratio, or whatever the ratio when the oldest dirty
- *   record is older than max.compaction.lag.ms.
+ *   when it exceeds min.cleanable.dirty.ratio (strictly, as Kafka's cleaner manager filters: a
+ *   ratio of 1.0 never triggers), or whatever the ratio when the oldest dirty record is older
+ *   than max.compaction.lag.ms.
  * - Segments are cleaned in groups whose original sizes add up to at most segment.bytes (each
  *   group becomes one segment), and a group never mixes segments cleaned before with dirty
  *   ones, so a cleaned segment's mtime keeps saying when its tombstones were first cleaned
@@ -74,7 +75,7 @@ export function planClean(input: PlanInput): CleanPlan {
 }
 
 export function shouldClean(plan: CleanPlan, config: Pick<LogConfig, 'minCleanableDirtyRatio'>): boolean {
-  return plan.dirtyBytes > 0 && (plan.forced || plan.dirtyRatio >= config.minCleanableDirtyRatio);
+  return plan.dirtyBytes > 0 && (plan.forced || plan.dirtyRatio > config.minCleanableDirtyRatio);
 }
 
 /** Consecutive groups of at most `maxBytes` (original sizes), never mixing clean and dirty segments. */

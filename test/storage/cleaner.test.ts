@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRecordBatch } from '../../protocol/records.js';
 import { decodeRecordBatch } from '../../protocol/records.js';
+import { shouldClean, type CleanPlan } from '../../storage/cleaner/clean-plan.js';
 import { completeOrRollBackSwaps } from '../../storage/cleaner/swap.js';
 import { LogManager, type PartitionLog } from '../../storage/log-manager.js';
 import { tempDirForTest } from './helpers.js';
@@ -261,5 +262,20 @@ describe('swap recovery', () => {
     expect(readAll(log)).toEqual(expected);
     expect(fs.readdirSync(dir).filter((n) => n.endsWith('.swap') || n.endsWith('.cleaned'))).toEqual([]);
     expect(log.logEndOffset).toBe(written.length);
+  });
+});
+
+describe('clean planning', () => {
+  const plan = (dirtyBytes: number, cleanBytes: number, forced = false): CleanPlan => ({
+    firstDirtyOffset: 0, firstUncleanableOffset: 10, segments: [], cleanBytes, dirtyBytes,
+    dirtyRatio: dirtyBytes / (dirtyBytes + cleanBytes), forced,
+  });
+
+  it('cleans only when the dirty ratio exceeds min.cleanable.dirty.ratio, as Kafka filters', () => {
+    expect(shouldClean(plan(50, 50), { minCleanableDirtyRatio: 0.5 })).toBe(false);
+    expect(shouldClean(plan(51, 49), { minCleanableDirtyRatio: 0.5 })).toBe(true);
+    expect(shouldClean(plan(100, 0), { minCleanableDirtyRatio: 1 })).toBe(false);
+    expect(shouldClean(plan(100, 0, true), { minCleanableDirtyRatio: 1 })).toBe(true);
+    expect(shouldClean(plan(0, 100, true), { minCleanableDirtyRatio: 0 })).toBe(false);
   });
 });
