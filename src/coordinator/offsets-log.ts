@@ -9,8 +9,12 @@
  * layout loads. Appends are synchronous into the page cache, so an answered commit survives
  * kill -9 (Kafka's default durability: fsync is left to the OS); under the `always` flush
  * policy append also hands back the wait for the sync, so that a commit is answered only once
- * it is on disk, as a produce is. There is no compaction yet: the
- * log keeps every commit and replay reads them all (later records win, tombstones delete).
+ * it is on disk, as a produce is. The topic is compacted (cleanup.policy=compact) by the log
+ * cleaner; replay reads what is left in order (later records win, tombstones delete).
+ *
+ * One OffsetCommit request is one batch holding all its partitions, as Kafka writes it, encoded
+ * here (encodeOffsetsBatch) rather than by protocol/records.ts, whose encoder is for tests and
+ * tools.
  */
 import {
   ATTRIBUTES_OFFSET, BASE_SEQUENCE_OFFSET, BASE_TIMESTAMP_OFFSET, BATCH_LENGTH_OFFSET, CRC_OFFSET, LAST_OFFSET_DELTA_OFFSET,
