@@ -1,13 +1,13 @@
 /**
  * A topic's compression.type applied at produce, end to end with real clients: kafkajs produces
  * uncompressed or gzip batches (idempotent too) to topics whose compression.type is zstd or
- * uncompressed (set at CreateTopics) or lz4 (set afterwards with AlterConfigs, effective for the
- * next produce). Every batch in the partition's segment files must carry the topic's codec, and
+ * uncompressed (set at CreateTopics), lz4 (set afterwards with AlterConfigs, effective for the
+ * next produce) or snappy (the broker's default, set with AlterConfigs on the broker). Every batch in the partition's segment files must carry the topic's codec, and
  * kafkajs and librdkafka (confluent-kafka for Python, CRC checks on) must read the same records
  * at the same offsets. A topic left at `producer` keeps the producer's codec.
  *
- * kafkajs reads only gzip by itself; its codec hooks are given Brooklet's lz4 and zstd codecs for
- * the lz4 and zstd topics, so librdkafka (its own codecs, CRC checks on) is the independent reader.
+ * kafkajs reads only gzip by itself; its codec hooks are given Brooklet's snappy, lz4 and zstd codecs for
+ * the other topics, so librdkafka (its own codecs, CRC checks on) is the independent reader.
  *
  * The librdkafka peer not installed fails the file when CI=true, and otherwise skips it with one line.
  */
@@ -37,7 +37,7 @@ function storedBatches(dir: string): Array<{ codec: number; records: KeyedRecord
   return out;
 }
 
-for (const [type, id] of [[CompressionTypes.LZ4, 3], [CompressionTypes.ZSTD, 4]] as const) {
+for (const [type, id] of [[CompressionTypes.Snappy, 2], [CompressionTypes.LZ4, 3], [CompressionTypes.ZSTD, 4]] as const) {
   CompressionCodecs[type] = () => ({
     compress: async (encoder: { buffer: Buffer }) => compressPayload(id, encoder.buffer),
     decompress: async (buffer: Buffer) => decompressPayload(id, buffer),
@@ -53,6 +53,8 @@ const CASES = [
   { topic: 'tc-uncompressed', type: 'uncompressed', codec: 0, how: 'createTopics' },
   { topic: 'tc-lz4', type: 'lz4', codec: 3, how: 'alterConfigs' },
   { topic: 'tc-producer', type: 'producer', codec: null, how: 'createTopics' },
+  // Last: the broker's default then holds for every topic without its own value.
+  { topic: 'tc-broker-default', type: 'snappy', codec: 2, how: 'the broker default' },
 ] as const;
 
 describe.skipIf(missing !== null && !mustRun)('compression.type applied at produce, with kafkajs and librdkafka', () => {
@@ -82,6 +84,10 @@ describe.skipIf(missing !== null && !mustRun)('compression.type applied at produ
       await admin.connect();
       const configEntries = c.how === 'createTopics' ? [{ name: 'compression.type', value: c.type }] : [];
       await admin.createTopics({ topics: [{ topic: c.topic, numPartitions: 1, configEntries }] });
+      if (c.how === 'the broker default') {
+        const { brokers } = await admin.describeCluster();
+        await admin.alterConfigs({ validateOnly: false, resources: [{ type: 4, name: String(brokers[0]!.nodeId), configEntries: [{ name: 'compression.type', value: c.type }] }] });
+      }
       if (c.how === 'alterConfigs') {
         await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: c.topic, configEntries: [{ name: 'compression.type', value: c.type }] }] });
       }
