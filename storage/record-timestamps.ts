@@ -7,11 +7,14 @@
  * Varints are zigzag-encoded base-128. The record's timestamp is baseTimestamp + timestampDelta
  * and its offset baseOffset + offsetDelta.
  *
- * Only uncompressed batches with create-time timestamps are decoded. For a compressed batch the
- * answer is the batch's base offset and max timestamp (a documented deviation: Kafka
- * decompresses to find the exact record); with log-append time every record carries the batch's
- * max timestamp, so the first record is the answer.
+ * A compressed batch is decompressed (only this one batch, the one the time index led to, and
+ * within the codecs' 64 MiB cap) and its records walked the same way, so the answer is the exact
+ * record, as Kafka's. A batch that cannot be decompressed (stored as sent: the broker does not
+ * open batches on produce) answers at batch granularity: its base offset and max timestamp.
+ * With log-append time every record carries the batch's max timestamp, so the first record is
+ * the answer.
  */
+import { CodecError, DEFAULT_MAX_DECOMPRESSED_BYTES, decompressPayload } from '../protocol/codecs/index.js';
 import { BATCH_HEADER_SIZE, COMPRESSION_MASK, readBatchHeader } from './batch-header.js';
 
 const TIMESTAMP_TYPE_LOG_APPEND = 0x08;
@@ -48,16 +51,26 @@ function readZigzag(buf: Buffer, cursor: Cursor, maxBytes: number): number {
  */
 export function firstRecordAtOrAfter(batch: Buffer, target: number): TimestampMatch | null {
   const header = readBatchHeader(batch, 0);
-  if ((header.attributes & COMPRESSION_MASK) !== 0 || (header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0) {
-    return header.maxTimestamp >= target ? { offset: header.baseOffset, timestamp: header.maxTimestamp } : null;
-  }
+  const wholeBatch = header.maxTimestamp >= target ? { offset: header.baseOffset, timestamp: header.maxTimestamp } : null;
+  if ((header.attributes & TIMESTAMP_TYPE_LOG_APPEND) !== 0) return wholeBatch;
+  let records = batch;
   const cursor: Cursor = { at: BATCH_HEADER_SIZE };
-  for (let i = 0; i < header.recordsCount && cursor.at < batch.length; i++) {
-    const length = readZigzag(batch, cursor, 5);
+  const codec = header.attributes & COMPRESSION_MASK;
+  if (codec !== 0) {
+    try {
+      records = decompressPayload(codec, batch.subarray(BATCH_HEADER_SIZE), DEFAULT_MAX_DECOMPRESSED_BYTES);
+    } catch (err) {
+      if (err instanceof CodecError) return wholeBatch;
+      throw err;
+    }
+    cursor.at = 0;
+  }
+  for (let i = 0; i < header.recordsCount && cursor.at < records.length; i++) {
+    const length = readZigzag(records, cursor, 5);
     const next = cursor.at + length;
     cursor.at += 1; // attributes
-    const timestamp = header.baseTimestamp + readZigzag(batch, cursor, 10);
-    const offsetDelta = readZigzag(batch, cursor, 5);
+    const timestamp = header.baseTimestamp + readZigzag(records, cursor, 10);
+    const offsetDelta = readZigzag(records, cursor, 5);
     if (timestamp >= target) return { offset: header.baseOffset + offsetDelta, timestamp };
     cursor.at = next;
   }
