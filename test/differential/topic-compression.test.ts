@@ -14,7 +14,7 @@ import { decodeRecordBatch } from '../../protocol/records.js';
 import { Recorder } from '../matrix/results.js';
 import type { Side } from './brokers.js';
 import { createTopic } from './kafkajs-scenarios.js';
-import { produceRaw, rawRequest } from './raw.js';
+import { listOffsetRaw, produceRaw, rawRequest } from './raw.js';
 import { differentialSuite, type Scenario } from './suite.js';
 
 const CLIENT = 'kafkajs';
@@ -81,6 +81,22 @@ function scenario(type: string): Scenario {
   }];
 }
 
+/** ListOffsets by timestamp into compressed batches (records 3 ms apart): the exact record on both. */
+const listOffsetsInCompressed: Scenario = ['ListOffsets by timestamp inside compressed batches', async (side) => {
+  const topic = 'diff-compression-list-offsets';
+  await createTopic(side, topic, 1);
+  for (const [n, codec] of (['gzip', 'snappy', 'lz4', 'zstd'] as const).entries()) {
+    const b = encodeRecordBatch({ compression: codec, records: Array.from({ length: 5 }, (_, i) => ({ key: null, value: Buffer.from(`v${n}-${i}`), timestamp: T + n * 100 + i * 3 })) });
+    await produceRaw(side.bootstrap, topic, 0, b);
+  }
+  const answers: Record<string, unknown> = {};
+  for (const at of [0, 1, 4, 12, 13, 99, 100, 107, 205, 310, 312, 313]) {
+    const a = await listOffsetRaw(side.bootstrap, topic, 0, T + at);
+    answers[at] = { errorCode: a.errorCode, offset: Number(a.offset), timestamp: Number(a.timestamp) < 0 ? Number(a.timestamp) : Number(a.timestamp) - T };
+  }
+  return answers;
+}];
+
 const rec = new Recorder('differential-topic-compression');
 differentialSuite('differential: compression.type at produce, Kafka vs Brooklet', rec, CLIENT,
-  ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'].map(scenario));
+  [...['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'].map(scenario), listOffsetsInCompressed]);
