@@ -136,4 +136,17 @@ describe.skipIf(missing !== null && !mustRun)('compression.type applied at produ
     }, 120_000);
   }
 
+  it('kafkajs admin.fetchTopicOffsetsByTimestamp finds the exact record inside a gzip batch', async () => {
+    const topic = 'tc-by-time';
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+    const t = Date.now() - 60_000;
+    await plain.send({ topic, compression: CompressionTypes.GZIP, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}`, timestamp: String(t + i * 10) })) });
+    const answers = [];
+    for (const at of [t, t + 35, t + 90]) answers.push(Number((await admin.fetchTopicOffsetsByTimestamp(topic, at))[0]!.offset));
+    await admin.disconnect();
+    expect(answers).toEqual([0, 4, 9]);
+  }, 60_000);
+
 });
