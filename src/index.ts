@@ -11,9 +11,9 @@ import { Broker } from './broker/broker.js';
 import { BrokerRequestProcessor } from './broker/request-processor.js';
 import { resolveConfig, type BrokerConfig } from './config.js';
 import { registrySchemaLookup } from './console/registry-lookup.js';
-import { startBrokerHttp, type BrokerHttp } from './http/broker-http.js';
+import type { BrokerHttp } from './http/broker-http.js';
 import { createLogger } from './logging/logger.js';
-import { startSchemaRegistry, type RunningSchemaRegistry } from './registry/index.js';
+import type { RunningSchemaRegistry } from './registry/index.js';
 import { readyLine } from './logging/ready-line.js';
 import { Listener } from './server/listener.js';
 import { formatEndpoint, planListeners, type BoundListener } from './server/listeners/listener-config.js';
@@ -50,7 +50,7 @@ export interface RunningBroker {
 export async function startBroker(options: StartOptions = {}): Promise<RunningBroker> {
   const { installSignalHandlers, logger, ...partial } = options;
   const config = resolveConfig(partial);
-  const log = logger ?? createLogger(config.logLevel, config.logFormat);
+  const log = logger ?? await createLogger(config.logLevel, config.logFormat);
   fs.mkdirSync(config.dataDir, { recursive: true });
 
   const broker = new Broker(config, log);
@@ -58,6 +58,8 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
   let http: BrokerHttp | null = null;
   if (config.http) {
     try {
+      // Imported here, not at the top: with --no-http the broker never loads prom-client or the console.
+      const { startBrokerHttp } = await import('./http/broker-http.js');
       http = await startBrokerHttp({ config, broker, log, connections: () => listeners.reduce((n, l) => n + l.connectionCount, 0) });
     } catch (err) {
       broker.close();
@@ -67,6 +69,7 @@ export async function startBroker(options: StartOptions = {}): Promise<RunningBr
   let registry: RunningSchemaRegistry | null = null;
   if (config.schemaRegistry) {
     try {
+      const { startSchemaRegistry } = await import('./registry/index.js');
       registry = await startSchemaRegistry(broker.logs, {
         host: config.httpHost, port: config.schemaRegistryPort, maxBodyBytes: config.schemaRegistryMaxBodyBytes, log,
       });

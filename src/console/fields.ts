@@ -13,7 +13,7 @@
  * compiles at most MAX_NEW_SCHEMAS_PER_PAGE schemas it has not seen before; a payload larger than
  * MAX_DECODED_PAYLOAD is not decoded, and decoded JSON is cut at MAX_DECODED_CHARS.
  */
-import avro from 'avsc';
+import type avro from 'avsc';
 import type { ParsedSchema } from '../registry/schemas/types.js';
 
 /** Bytes of one field sent to the page; the rest is counted but not sent. */
@@ -55,11 +55,17 @@ export function pageDecoding(lookup: SchemaLookup | null): PageDecoding {
 
 type ProtobufValues = typeof import('./protobuf-values.js');
 let protobufValues: ProtobufValues | undefined;
+/** avsc, loaded with the other decoders: an idle broker (or one whose console is never browsed) does not hold it. */
+let avsc: typeof avro | undefined;
 
-/** Loads what decoding needs, once: the registry's schema library and the Protobuf decoder. */
+/**
+ * Loads what decoding needs, once: the registry's schema library, avsc and the Protobuf decoder.
+ * A library that fails to load rejects here, so the browse request fails with its error.
+ */
 export async function loadDecoders(lookup: SchemaLookup | null): Promise<void> {
   if (lookup === null) return;
   await lookup.ready?.();
+  avsc ??= (await import('avsc')).default;
   protobufValues ??= await import('./protobuf-values.js');
 }
 
@@ -105,6 +111,11 @@ function decodeWithSchema(bytes: Buffer, decoding: PageDecoding): NonNullable<Fi
   }
 }
 
+function loadedAvsc(): typeof avro {
+  if (avsc === undefined) throw new Error('the Avro library (avsc) is not loaded: loadDecoders was not awaited');
+  return avsc;
+}
+
 /** The schema of `id`, compiled once (a failure is kept as an Error, so it costs once too). */
 function compile(id: number, found: RegisteredSchema, decoding: PageDecoding): avro.Type | ParsedSchema | Error {
   const hit = compiled.get(id);
@@ -113,7 +124,7 @@ function compile(id: number, found: RegisteredSchema, decoding: PageDecoding): a
   decoding.newSchemas--;
   let value: Compiled['value'];
   try {
-    if (found.schemaType === 'AVRO') value = avro.Type.forSchema(JSON.parse(found.schema) as avro.Schema, { wrapUnions: false });
+    if (found.schemaType === 'AVRO') value = loadedAvsc().Type.forSchema(JSON.parse(found.schema) as avro.Schema, { wrapUnions: false });
     else if (found.parse) value = found.parse();
     else value = new Error(`${found.schemaType} payloads are shown as bytes (the registry's schema library is not loaded)`);
   } catch (err) {

@@ -18,7 +18,6 @@
  * (topics created or deleted, connections closed), never one per request.
  */
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
 
@@ -26,9 +25,14 @@ export function usePrettyLogs(format: LogFormat, stdoutIsTerminal = process.stdo
   return format === 'pretty' || (format === 'auto' && stdoutIsTerminal);
 }
 
-export function createLogger(level: string, format: LogFormat): Logger {
+/**
+ * pino-pretty is imported only for pretty output (a terminal, or --log-format pretty): a broker
+ * logging JSON lines never holds it. If it fails to load, the broker does not start.
+ */
+export async function createLogger(level: string, format: LogFormat): Promise<Logger> {
   const options = { name: 'brooklet', level };
   if (!usePrettyLogs(format)) return pino(options, stdoutReplaced() ? process.stdout : pino.destination({ dest: 1, sync: true }));
+  const { default: pretty } = await import('pino-pretty');
   return pino(options, pretty({
     sync: true,
     singleLine: true,
