@@ -10,7 +10,8 @@
  * A compressed batch is decompressed (only this one batch, the one the time index led to, and
  * within the codecs' 64 MiB cap) and its records walked the same way, so the answer is the exact
  * record, as Kafka's. A batch that cannot be decompressed (stored as sent: the broker does not
- * open batches on produce) answers at batch granularity: its base offset and max timestamp.
+ * open batches on produce), or whose records do not decode, answers at batch granularity: its
+ * base offset and max timestamp.
  * With log-append time every record carries the batch's max timestamp, so the first record is
  * the answer.
  */
@@ -28,12 +29,15 @@ interface Cursor {
   at: number;
 }
 
+/** Records that do not decode (a varint past the end or too long). */
+class MalformedRecords extends Error {}
+
 /** Reads a zigzag varint/varlong as a JS number (exact below 2^53). */
 function readZigzag(buf: Buffer, cursor: Cursor, maxBytes: number): number {
   let value = 0;
   let scale = 1;
   for (let i = 0; i < maxBytes; i++) {
-    if (cursor.at >= buf.length) throw new Error('varint runs past the batch');
+    if (cursor.at >= buf.length) throw new MalformedRecords('varint runs past the batch');
     const byte = buf[cursor.at++]!;
     value += (byte & 0x7f) * scale;
     if ((byte & 0x80) === 0) {
@@ -42,7 +46,7 @@ function readZigzag(buf: Buffer, cursor: Cursor, maxBytes: number): number {
     }
     scale *= 128;
   }
-  throw new Error('varint too long');
+  throw new MalformedRecords('varint too long');
 }
 
 /**
@@ -65,14 +69,20 @@ export function firstRecordAtOrAfter(batch: Buffer, target: number): TimestampMa
     }
     cursor.at = 0;
   }
-  for (let i = 0; i < header.recordsCount && cursor.at < records.length; i++) {
-    const length = readZigzag(records, cursor, 5);
-    const next = cursor.at + length;
-    cursor.at += 1; // attributes
-    const timestamp = header.baseTimestamp + readZigzag(records, cursor, 10);
-    const offsetDelta = readZigzag(records, cursor, 5);
-    if (timestamp >= target) return { offset: header.baseOffset + offsetDelta, timestamp };
-    cursor.at = next;
+  try {
+    for (let i = 0; i < header.recordsCount && cursor.at < records.length; i++) {
+      const length = readZigzag(records, cursor, 5);
+      const next = cursor.at + length;
+      cursor.at += 1; // attributes
+      const timestamp = header.baseTimestamp + readZigzag(records, cursor, 10);
+      const offsetDelta = readZigzag(records, cursor, 5);
+      if (timestamp >= target) return { offset: header.baseOffset + offsetDelta, timestamp };
+      cursor.at = next;
+    }
+  } catch (err) {
+    // Records a client stored malformed (the broker never decodes them on produce): the batch answers.
+    if (err instanceof MalformedRecords) return wholeBatch;
+    throw err;
   }
   return null;
 }

@@ -4,7 +4,8 @@
  * and with Brooklet's own output for every codec, then bytes flipped, runs overwritten with
  * 0x00 or 0xff (lengths and varints), cut short, extended or spliced from another seed. Whatever
  * comes in, decompression returns at most its cap or throws CodecError, and readRecords (the
- * cleaner's reader) throws only UndecodableBatchError: no other exception, no crash, no input
+ * cleaner's reader) throws only UndecodableBatchError, the ListOffsets record walk never throws, and
+ * produce's re-compression throws only CORRUPT_MESSAGE: no other exception, no crash, no input
  * slower than a second. FUZZ_SECONDS sets the budget, FUZZ_SEED the mutation sequence.
  */
 import fs from 'node:fs';
@@ -14,6 +15,9 @@ import { CodecError, compressPayload, decompressPayload } from '../../protocol/c
 import { RECORD_BATCH_HEADER_SIZE, computeBatchCrc } from '../../protocol/record-batch.js';
 import { encodeRecordBatch } from '../../protocol/records.js';
 import { UndecodableBatchError, readRecords } from '../../storage/cleaner/batch-filter.js';
+import { StorageError } from '../../storage/errors.js';
+import { firstRecordAtOrAfter } from '../../storage/record-timestamps.js';
+import { recompressBatches } from '../../src/broker/produce-compression/recompress-batches.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 5);
 const CAP = 1 << 20;
@@ -93,6 +97,18 @@ describe('codec fuzz', () => {
         readRecords(batch);
       } catch (err) {
         if (!(err instanceof UndecodableBatchError)) failures.push(`codec ${seed.codec} readRecords: ${(err as Error).stack}`);
+      }
+      // ListOffsets by timestamp opens the batch too: an answer or null, never an exception.
+      try {
+        firstRecordAtOrAfter(batch, 1_700_000_000_000 + Math.floor(random() * 100));
+      } catch (err) {
+        failures.push(`codec ${seed.codec} firstRecordAtOrAfter: ${(err as Error).stack}`);
+      }
+      // A topic whose compression.type differs re-compresses it at produce: the batch or CORRUPT_MESSAGE.
+      try {
+        recompressBatches(batch, { codec: seed.codec === 4 ? 0 : 4, budget: CAP });
+      } catch (err) {
+        if (!(err instanceof StorageError && err.code === 'CORRUPT_MESSAGE')) failures.push(`codec ${seed.codec} recompressBatches: ${(err as Error).stack}`);
       }
       slowestMs = Math.max(slowestMs, performance.now() - started);
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
