@@ -136,6 +136,47 @@ describe.skipIf(missing !== null && !mustRun)('compression.type applied at produ
     }, 120_000);
   }
 
+  it('a transactional producer to a zstd topic: data batches re-compressed with their transactional bit, the marker untouched, read_committed reads them', async () => {
+    const topic = 'tc-txn';
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'compression.type', value: 'zstd' }] }] });
+    await admin.disconnect();
+    const producer = kafka.producer({ transactionalId: 'tc-txn', idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const txn = await producer.transaction();
+    await txn.send({ topic, compression: CompressionTypes.GZIP, messages: Array.from({ length: 10 }, (_, i) => ({ key: `t${i}`, value: `txn ${i}` })) });
+    await txn.commit();
+    await producer.disconnect();
+
+    const dir = path.join(broker.dataDir, `${topic}-0`);
+    const file = fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()[0]!;
+    const bytes = fs.readFileSync(path.join(dir, file));
+    const attributes: number[] = [];
+    for (let at = 0; at + 61 <= bytes.length; at += 12 + bytes.readInt32BE(at + 8)) attributes.push(bytes.readInt16BE(at + 21));
+    // zstd + transactional (0x10); then the commit marker: control + transactional, no codec.
+    expect(attributes).toEqual([0x14, 0x30]);
+
+    const consumer = kafka.consumer({ groupId: 'tc-txn-reader', readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const seen: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`kafkajs read ${seen.length} of 10 records`)), 30_000);
+      consumer.run({
+        eachMessage: async ({ message }) => {
+          seen.push(`${message.offset}:${message.value?.toString()}`);
+          if (seen.length === 10) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      }).catch(reject);
+    });
+    await consumer.disconnect();
+    expect(seen).toEqual(Array.from({ length: 10 }, (_, i) => `${i}:txn ${i}`));
+  }, 60_000);
+
   it('kafkajs admin.fetchTopicOffsetsByTimestamp finds the exact record inside a gzip batch', async () => {
     const topic = 'tc-by-time';
     const admin = kafka.admin();
