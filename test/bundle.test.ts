@@ -1,6 +1,7 @@
 /**
  * The `brooklet` command ships as one bundled file, dist/brooklet.cjs (scripts/bundle-cli.mjs),
- * with the native addons left in node_modules. These tests run that file as a user's shell would;
+ * with the native addons left in node_modules and the schema libraries in dist/brooklet-schemas.cjs
+ * beside it. These tests run that file as a user's shell would;
  * the restart and kill -9 tests (test/helpers/cli-process.ts) serve real clients through it.
  */
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,23 @@ describe('the bundled brooklet command', () => {
       const out = run(lonely, ['--data-dir', path.join(dir, 'data'), '--port', '0']);
       expect(out.status).not.toBe(0);
       expect(out.stderr).toMatch(/@node-rs\/crc32|mmap-io|brooklet-dir-lock|brooklet-sigbus-guard|snappy|lz4-napi|zstd-napi/);
+      expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start, naming it, where brooklet-schemas.cjs is not beside it', () => {
+    expect(fs.existsSync(path.join(path.dirname(bin), 'brooklet-schemas.cjs'))).toBe(true);
+    // Inside dist/, so the native addons still resolve from the repository's node_modules.
+    const dir = fs.mkdtempSync(path.join(path.dirname(bin), '.bundle-test-'));
+    try {
+      const alone = path.join(dir, 'brooklet.cjs');
+      fs.copyFileSync(bin, alone);
+      const out = run(alone, ['--data-dir', path.join(dir, 'data'), '--port', '0']);
+      expect(out.status).toBe(1);
+      expect(out.stderr.trim().split('\n')).toHaveLength(1);
+      expect(out.stderr).toMatch(/^brooklet: brooklet-schemas\.cjs is missing/);
       expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
