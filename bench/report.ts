@@ -174,6 +174,11 @@ async function main(): Promise<void> {
     parts.push('### Compaction, side by side with Kafka', '', ...vsKafka.map((f) => fs.readFileSync(path.join(repoRoot, 'bench', 'results', f), 'utf8').trim() + '\n'));
     parts.push(note('compaction-kafka.md'), '');
   }
+  // OffsetCommit throughput (node dist/bench/offset-commit.js), its table as the script wrote it.
+  const offsetCommit = path.join(repoRoot, 'bench', 'results', 'offset-commit.md');
+  if (fs.existsSync(offsetCommit)) parts.push('## Offset commits, side by side with Kafka', '', fs.readFileSync(offsetCommit, 'utf8').trim(), '');
+  // What compression.type costs the Produce handler (node dist/bench/produce-handler-cpu.js): prose only.
+  parts.push('## compression.type at produce', '', note('produce-compression.md'), '');
   parts.push(await readPathSection());
   fs.writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), parts.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n');
   console.log('BENCHMARKS.md and bench/charts/*.svg written');
