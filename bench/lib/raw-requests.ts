@@ -59,15 +59,32 @@ export function produceKeyed(bootstrap: string, topic: string, mib: number, keys
   const value = Buffer.alloc(valueBytes, 120);
   let next = 0;
   let written = 0;
-  return pipelined(bootstrap, 0, 8, window, () => {
+  const make = () => {
     if (written >= mib * 2 ** 20) return null;
     const records = encodeRecordBatch({ timestamp: Date.now(), records: Array.from({ length: perBatch }, () => ({ key: Buffer.from(`key-${next++ % keys}`), value })) });
     written += records.length;
     return { transactionalId: null, acks: 1, timeoutMs: 30_000, topicData: [{ name: topic, partitionData: [{ index: 0, records }] }] };
-  }, (body: any) => {
-    const p = body.responses[0].partitionResponses[0];
-    if (p.errorCode !== 0) throw new Error(`Produce ${topic}: error ${p.errorCode}`);
-  }).then(() => written);
+  };
+  const errorOf = (body: any): number => body.responses[0].partitionResponses[0].errorCode;
+  return firstProduce(bootstrap, topic, make(), errorOf).then(() => pipelined(bootstrap, 0, 8, window, make, (body) => {
+    if (errorOf(body) !== 0) throw new Error(`Produce ${topic}: error ${errorOf(body)}`);
+  })).then(() => written);
+}
+
+/** Errors a client retries while a new partition's leader settles (Kafka: after Metadata already names it). */
+const RETRIABLE_PRODUCE = new Set([3, 5, 6]); // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER
+
+/** The first batch alone, retried as a client would, so the pipelined rest meets a ready leader. */
+function firstProduce(bootstrap: string, topic: string, body: object | null, errorOf: (body: unknown) => number): Promise<void> {
+  if (body === null) return Promise.resolve();
+  return withClient(bootstrap, async (c) => {
+    for (let attempt = 0; ; attempt++) {
+      const code = errorOf((await c.request(0, 8, body)).body);
+      if (code === 0) return;
+      if (!RETRIABLE_PRODUCE.has(code) || attempt >= 300) throw new Error(`Produce ${topic}: error ${code} after ${attempt + 1} attempts`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
 }
 
 /**
