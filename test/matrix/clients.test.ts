@@ -41,7 +41,7 @@ const CLIENTS: Client[] = [
   },
   {
     name: 'Python confluent-kafka (librdkafka)',
-    version: () => `confluent-kafka ${/confluent-kafka==(\S+)/.exec(fs.readFileSync(path.join(repoRoot, 'test/compat/python/requirements.txt'), 'utf8'))?.[1]}`,
+    version: () => `confluent-kafka ${/confluent-kafka(?:\[[^\]]*\])?==(\S+)/.exec(fs.readFileSync(path.join(repoRoot, 'test/compat/python/requirements.txt'), 'utf8'))?.[1]}`,
     missing: () => librdkafkaPeer.missing(),
     scenarios: [...CODECS.map((c): Scenario => [`produce and consume, ${c}`, peerRoundTrip(librdkafkaPeer, 'librdkafka', c)]),
       ['transactions: commit, abort, read_committed and read_uncommitted', peerTransactions(librdkafkaPeer, 'librdkafka')]],
