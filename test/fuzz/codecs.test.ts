@@ -18,6 +18,7 @@ import { UndecodableBatchError, readRecords } from '../../storage/cleaner/batch-
 import { StorageError } from '../../storage/errors.js';
 import { firstRecordAtOrAfter } from '../../storage/record-timestamps.js';
 import { recompressBatches } from '../../src/broker/produce-compression/recompress-batches.js';
+import { rng } from './mutate.js';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 5);
 const CAP = 1 << 20;
@@ -41,18 +42,6 @@ function seeds(): Seed[] {
   return out;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function mutate(payload: Buffer, other: Buffer, random: () => number): Buffer {
   const out = Buffer.from(payload);
   const at = () => Math.floor(random() * Math.max(1, out.length));
@@ -71,7 +60,7 @@ describe('codec fuzz', () => {
     const corpus = seeds();
     for (const seed of corpus) expect(readRecords(seed.batch).length).toBe(seed.batch.readInt32BE(57));
     const fuzzSeed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-    const random = prng(fuzzSeed);
+    const random = rng(fuzzSeed);
     const failures: string[] = [];
     const outcomes = new Map<string, number>();
     let executions = 0;
