@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startBroker } from '../../src/index.js';
-import { startRealKafka } from '../harness/kafka.js';
+import { startBroker, type StartOptions } from '../../src/index.js';
+import { startRealKafka, type RealKafkaOptions } from '../harness/kafka.js';
 import { kafkaJarsDir } from '../harness/repo-paths.js';
 import { spawnSync } from 'node:child_process';
 
@@ -37,12 +37,20 @@ export function realKafkaMissing(): string | null {
   return null;
 }
 
-export async function startPair(opts: { autoCreateTopics?: boolean } = {}): Promise<BrokerPair> {
+export interface PairOptions {
+  autoCreateTopics?: boolean;
+  /** More of Kafka's start options: mode 'jars' where a test reads its data dir, server properties. */
+  kafka?: Omit<RealKafkaOptions, 'autoCreateTopics'>;
+  /** More of Brooklet's start options: the timers a test shortens to match Kafka's properties. */
+  brooklet?: Omit<StartOptions, 'port' | 'dataDir' | 'autoCreateTopics'>;
+}
+
+export async function startPair(opts: PairOptions = {}): Promise<BrokerPair> {
   const autoCreateTopics = opts.autoCreateTopics ?? true;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-diff-'));
   const [k, b] = await Promise.allSettled([
-    startRealKafka({ autoCreateTopics }),
-    startBroker({ port: 0, dataDir, autoCreateTopics, logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn' }),
+    startRealKafka({ ...opts.kafka, autoCreateTopics }),
+    startBroker({ logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn', ...opts.brooklet, port: 0, dataDir, autoCreateTopics }),
   ]);
   if (k.status === 'rejected' || b.status === 'rejected') {
     // Never leave the one that did start running behind a failed start.

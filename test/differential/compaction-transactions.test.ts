@@ -10,15 +10,10 @@
  * transactions on Kafka, so it cannot be the reader here.
  * Without Java or the Kafka jars the file skips with one line; with CI=true it fails instead.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecordBatch } from '../../protocol/records.js';
-import { startBroker } from '../../src/index.js';
-import { startRealKafka } from '../harness/kafka.js';
 import { Recorder } from '../matrix/results.js';
-import { realKafkaMissing, type BrokerPair, type Side } from './brokers.js';
+import { realKafkaMissing, startPair, type BrokerPair, type Side } from './brokers.js';
 import { differential } from './compare.js';
 import { createTopic, kafkajs } from './kafkajs-scenarios.js';
 import { rawRequest } from './raw.js';
@@ -30,26 +25,8 @@ const rec = new Recorder('differential-compaction-transactions');
 const NOW = Date.now();
 const TOPIC = 'diff-compaction-txn';
 
-async function startCleaningPair(): Promise<BrokerPair> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-diff-txn-compaction-'));
-  const [k, b] = await Promise.allSettled([
-    startRealKafka({ mode: 'jars', serverProps: { 'log.cleaner.backoff.ms': '500', 'log.initial.task.delay.ms': '1000' } }),
-    startBroker({ port: 0, dataDir, logCleanerBackoffMs: 500, logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn' }),
-  ]);
-  if (k.status === 'rejected' || b.status === 'rejected') {
-    await Promise.all([k.status === 'fulfilled' && k.value.close(), b.status === 'fulfilled' && b.value.close()]);
-    throw k.status === 'rejected' ? k.reason : (b as PromiseRejectedResult).reason;
-  }
-  const kafka = k.value;
-  const brooklet = b.value;
-  return {
-    kafka: { kind: 'kafka', bootstrap: kafka.bootstrap, dataDir: kafka.dataDir },
-    brooklet: { kind: 'brooklet', bootstrap: brooklet.bootstrap, dataDir },
-    close: async () => {
-      await Promise.all([kafka.close(), brooklet.close()]);
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+function startCleaningPair(): Promise<BrokerPair> {
+  return startPair({ kafka: { mode: 'jars', serverProps: { 'log.cleaner.backoff.ms': '500', 'log.initial.task.delay.ms': '1000' } }, brooklet: { logCleanerBackoffMs: 500 } });
 }
 
 interface Read {

@@ -11,16 +11,13 @@
  * Without Java or the Kafka jars the file skips with one line; with CI=true it fails instead.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBroker } from '../../src/index.js';
-import { startRealKafka } from '../harness/kafka.js';
 import { keyedPeer, type KeyedRecord } from '../compat/keyed-peer.js';
 import { runPeer } from '../compat/peers.js';
 import { codecName } from '../../protocol/codecs/index.js';
 import { Recorder } from '../matrix/results.js';
-import { realKafkaMissing, type BrokerPair, type Side } from './brokers.js';
+import { realKafkaMissing, startPair, type BrokerPair, type Side } from './brokers.js';
 import { differential } from './compare.js';
 import { createTopic, kafkajs, withAdmin } from './kafkajs-scenarios.js';
 
@@ -38,26 +35,8 @@ const NOW = Date.now();
 const OLD = NOW - 10 * DAY;
 const VALUE = 'v'.repeat(10_000);
 
-async function startRetentionPair(): Promise<BrokerPair> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brooklet-diff-retention-'));
-  const [k, b] = await Promise.allSettled([
-    startRealKafka({ mode: 'jars', serverProps: { 'log.retention.check.interval.ms': '1000', 'log.cleaner.backoff.ms': '500', 'log.initial.task.delay.ms': '1000' } }),
-    startBroker({ port: 0, dataDir, logRetentionCheckIntervalMs: 1000, logCleanerBackoffMs: 500, logLevel: process.env.BROOKLET_TEST_LOG ?? 'warn' }),
-  ]);
-  if (k.status === 'rejected' || b.status === 'rejected') {
-    await Promise.all([k.status === 'fulfilled' && k.value.close(), b.status === 'fulfilled' && b.value.close()]);
-    throw k.status === 'rejected' ? k.reason : (b as PromiseRejectedResult).reason;
-  }
-  const kafka = k.value;
-  const brooklet = b.value;
-  return {
-    kafka: { kind: 'kafka', bootstrap: kafka.bootstrap, dataDir: kafka.dataDir },
-    brooklet: { kind: 'brooklet', bootstrap: brooklet.bootstrap, dataDir },
-    close: async () => {
-      await Promise.all([kafka.close(), brooklet.close()]);
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+function startRetentionPair(): Promise<BrokerPair> {
+  return startPair({ kafka: { mode: 'jars', serverProps: { 'log.retention.check.interval.ms': '1000', 'log.cleaner.backoff.ms': '500', 'log.initial.task.delay.ms': '1000' } }, brooklet: { logRetentionCheckIntervalMs: 1000, logCleanerBackoffMs: 500 } });
 }
 
 function segmentBases(side: Side, topic: string, partition = 0): number[] {
